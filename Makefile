@@ -1,0 +1,34 @@
+# framing: make help lists the targets.
+PY      ?= .venv/bin/python
+VENV    ?= .venv
+export HF_HUB_OFFLINE = 1
+export TRANSFORMERS_OFFLINE = 1
+
+.PHONY: help install test lint models eval bench clean
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+install:  ## create .venv and install framing with its pinned dependencies (torch==2.13.0 CPU)
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet torch==2.13.0
+	$(VENV)/bin/pip install --quiet -e ".[train,dev]"
+
+test:  ## run the test suite (real encoder included, offline, CPU)
+	$(PY) -m pytest -q
+
+lint:  ## ruff
+	$(VENV)/bin/ruff check src tests
+
+models:  ## rebuild every shipped head and lexicon from ../shared/data
+	$(PY) -m framing.train all
+
+eval:  ## re-measure the shipped artifacts on their dev splits
+	$(PY) -m framing.train eval
+
+bench:  ## timings: cold/warm start, --help, RSS, throughput vs the encoder floor
+	$(PY) -m framing.bench
+
+clean:
+	rm -rf .cache .pytest_cache build dist

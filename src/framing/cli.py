@@ -1,0 +1,275 @@
+"""The command line: a thin Typer app over the library. Errors become exit codes here only.
+
+Importing this module must not import torch, transformers or onnxruntime (``--help`` is fast).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import __version__
+from .errors import ExitCode, FramingError, UsageError
+
+app = typer.Typer(
+    name="framing",
+    help="Media-bias and framing analysis of news articles: sentiment, stance toward the actors "
+         "named, loaded terms, bias and frames, compared across sections.\n\n"
+         "Example: framing analyze article.txt   ·   framing analyze article.html --format json",
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+log = logging.getLogger("framing")
+
+
+class Format(str, Enum):
+    auto = "auto"
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    html = "html"
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class _Once(logging.Filter):
+    """Each distinct warning is shown once per run."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = record.getMessage()
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+
+def setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("framing: %(levelname)s: %(message)s"))
+    handler.addFilter(_Once())
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+
+
+def err_line(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+@contextmanager
+def reported(traceback: bool) -> Iterator[None]:
+    """Map library errors to one stderr line and a documented exit code (README: Exit codes)."""
+    try:
+        yield
+    except FramingError as exc:
+        if traceback:
+            raise
+        hint = f" ({exc.hint})" if exc.hint else ""
+        err_line(f"framing: error: {exc}{hint}")
+        raise typer.Exit(int(exc.exit_code)) from None
+    except KeyboardInterrupt:
+        err_line("framing: interrupted")
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(int(ExitCode.OK)) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:  # a bug: one line, the traceback on request
+        if traceback:
+            raise
+        err_line(f"framing: error: unexpected {type(exc).__name__}: {exc} (rerun with --traceback)")
+        raise typer.Exit(int(ExitCode.ERROR)) from None
+
+
+def _silence_stdout() -> None:
+    """After EPIPE (`framing ... | head`), point stdout at /dev/null so the exit flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def make_console(color: Color, file: Any = None, width: int | None = None) -> Any:
+    from rich.console import Console
+
+    kwargs: dict[str, Any] = {"file": file, "highlight": False, "soft_wrap": False}
+    if width:
+        kwargs["width"] = width
+    if color is Color.never:
+        kwargs["no_color"] = True
+        kwargs["color_system"] = None
+    elif color is Color.always:
+        kwargs["force_terminal"] = True
+    return Console(**kwargs)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write to ``output`` atomically (temp file + rename), or to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, output)
+
+
+def resolve_format(fmt: Format, output: Path | None) -> Format:
+    if fmt is not Format.auto:
+        return fmt
+    if output is not None:
+        return Format.html if output.suffix.lower() in {".html", ".htm"} else Format.json
+    return Format.table if sys.stdout.isatty() else Format.json
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"framing {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """framing: how a news article frames its subject, section by section."""
+
+
+# Shared options (rich_help_panel groups them in --help)
+ModelOpt = Annotated[str | None, typer.Option("--model", help="Encoder: 'minilm-int8' (default, ONNX), 'torch' (same weights, fp32), or a local directory / hub id (safetensors only).", rich_help_panel="Model")]
+DeviceOpt = Annotated[str, typer.Option("--device", help="auto|cpu|cuda.", rich_help_panel="Model")]
+ThreadsOpt = Annotated[int | None, typer.Option("--threads", min=1, help="CPU threads for the encoder.", rich_help_panel="Model")]
+ScorersOpt = Annotated[str | None, typer.Option("--scorers", help="Comma-separated scorers to run (see `framing scorers`).", rich_help_panel="Scoring")]
+LexiconOpt = Annotated[list[str] | None, typer.Option("--lexicon", help="Extra loaded-terms lexicon file (TSV/JSON, see docs/lexicon.md); repeatable.", rich_help_panel="Scoring")]
+TargetOpt = Annotated[list[str] | None, typer.Option("--target", help='Target and aliases, e.g. "United States=U.S.,Washington"; repeatable.', rich_help_panel="Scoring")]
+TargetsFileOpt = Annotated[str | None, typer.Option("--targets-file", help="TOML or JSON file of targets: {\"Name\": [\"alias\", ...]}.", rich_help_panel="Scoring")]
+TracebackOpt = Annotated[bool, typer.Option("--traceback", help="Show the Python traceback on errors.", rich_help_panel="Output")]
+VerboseOpt = Annotated[int, typer.Option("-v", "--verbose", count=True, help="More logging on stderr (-vv for debug).", rich_help_panel="Output")]
+QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="Errors only on stderr.", rich_help_panel="Output")]
+ColorOpt = Annotated[Color, typer.Option("--color", help="Colour in the terminal report.", rich_help_panel="Output")]
+OnlineOpt = Annotated[bool, typer.Option("--online", help="Allow a hub download for --model HUB_ID (off by default: framing never touches the network).", rich_help_panel="Model")]
+
+
+def split_scorers(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    return [s.strip() for s in value.split(",") if s.strip()]
+
+
+@app.command()
+def analyze(
+    article: Annotated[str, typer.Argument(help="Article file (.txt, .md, .html) or - for stdin.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="auto = table on a terminal, json otherwise.", rich_help_panel="Output")] = Format.auto,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.", rich_help_panel="Output")] = None,
+    input_format: Annotated[str, typer.Option("--input-format", help="auto|txt|md|html.", rich_help_panel="Input")] = "auto",
+    encoding: Annotated[str, typer.Option("--encoding", help="Text encoding of the input.", rich_help_panel="Input")] = "utf-8",
+    explain: Annotated[bool, typer.Option("--explain", help="Show the evidence behind each score.", rich_help_panel="Output")] = False,
+    width: Annotated[int | None, typer.Option("--width", min=40, help="Report width in columns (default: the terminal's).", rich_help_panel="Output")] = None,
+    model: ModelOpt = None,
+    device: DeviceOpt = "cpu",
+    threads: ThreadsOpt = None,
+    scorers: ScorersOpt = None,
+    lexicon: LexiconOpt = None,
+    target: TargetOpt = None,
+    targets_file: TargetsFileOpt = None,
+    online: OnlineOpt = False,
+    color: ColorOpt = Color.auto,
+    verbose: VerboseOpt = 0,
+    quiet: QuietOpt = False,
+    traceback: TracebackOpt = False,
+) -> None:
+    """Analyse one article and print the framing report.
+
+    Example: framing analyze seeds/000_2cd8e75922315d1a.txt --format json > report.json
+    """
+    setup_logging(verbose, quiet)
+    with reported(traceback):
+        from .load import load
+        from .pipeline import Pipeline
+        from .render.json import dumps, to_dict
+        from .target_specs import combine
+
+        fmt = resolve_format(fmt, output)
+        targets = combine(target or (), targets_file)
+        pipe = Pipeline(split_scorers(scorers), model=model, device=device, threads=threads,
+                        lexicons=lexicon or (), offline=not online)
+        doc = load(article, None if input_format == "auto" else input_format, encoding)
+        report = to_dict(pipe.analyze(doc, targets))
+        if fmt in (Format.json, Format.jsonl):
+            from .render.json import dumps_line
+
+            write_output(dumps(report) if fmt is Format.json else dumps_line(report), output)
+        elif fmt is Format.html:
+            from .render.html import render_html
+
+            write_output(render_html(report), output)
+        else:
+            from .render.table import render_table
+
+            if output is not None:
+                with output.open("w", encoding="utf-8") as fh:
+                    render_table(report, make_console(Color.never, fh, width or 100), explain)
+            else:
+                render_table(report, make_console(color, None, width), explain)
+
+
+@app.command("scorers")
+def list_scorers() -> None:
+    """List the available scorers.
+
+    Example: framing scorers
+    """
+    from .scorers import DEFAULT_SCORERS, available
+
+    for name in available():
+        sys.stdout.write(f"{name}{'  (default)' if name in DEFAULT_SCORERS else ''}\n")
+
+
+@app.command()
+def train(
+    names: Annotated[list[str] | None, typer.Argument(help="Artifacts to rebuild (default: all); 'eval' re-measures them on dev.")] = None,
+) -> None:
+    """Rebuild the shipped heads and lexicons from ../shared/data (same as `make models`).
+
+    Example: framing train sentiment
+    """
+    from .train.__main__ import run
+
+    raise typer.Exit(run(list(names or ["all"])))
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(int(ExitCode.OK))
+
+
+__all__ = ["ExitCode", "UsageError", "app", "main"]
