@@ -1,0 +1,132 @@
+"""Targets: gazetteer + capitalised-span actors, alias merging, pronouns, quotes, user targets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from framing.errors import UsageError
+from framing.load import load, load_text
+from framing.segment import segment
+from framing.targets import (
+    find_targets,
+    load_targets_file,
+    normalize_user_targets,
+    parse_target_spec,
+)
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_2cd8e75922315d1a.txt"
+
+
+def _article(text: str):  # type: ignore[no-untyped-def]
+    return segment(load_text(text, "t.txt"))
+
+
+def _surface(article, ts, i):  # type: ignore[no-untyped-def]
+    text = article.sentence_text(i)
+    return [(m.target, text[m.start:m.end]) for m in ts.mentions[i]]
+
+
+@pytest.fixture(scope="module")
+def seed():  # type: ignore[no-untyped-def]
+    article = segment(load(str(SEED)))
+    return article, find_targets(article)
+
+
+def test_targets_seed_finds_the_main_actors(seed) -> None:  # type: ignore[no-untyped-def]
+    _, ts = seed
+    names = ts.names()
+    for want in ("United States", "Iran", "Iraq", "China", "NATO", "Pentagon"):
+        assert want in names
+    trump = next(t for t in ts.targets if "Trump" in t.aliases or t.name == "Trump")
+    assert {"Trump", "President Donald Trump"} <= set(trump.aliases) | {trump.name}
+    us = ts.get("United States")
+    assert us is not None and {"U.S.", "Washington"} <= set(us.aliases)
+    # the United States dominates the seed; the top five are the four countries and Trump
+    assert names[0] == "United States"
+    assert set(names[:5]) == {"United States", "Iran", "Iraq", "China", trump.name}
+    # mention offsets are relative to the sentence and point at the name
+    for i, ms in enumerate(ts.mentions):
+        text = seed[0].sentence_text(i)
+        for m in ms:
+            assert 0 <= m.start < m.end <= len(text)
+
+
+def test_targets_seed_merges_titles_and_surnames(seed) -> None:  # type: ignore[no-untyped-def]
+    _, ts = seed
+    sol = [t for t in ts.targets if "Soleimani" in t.name]
+    assert len(sol) == 1
+    assert {"Soleimani", "Gen. Qassem Soleimani"} <= set(sol[0].aliases)
+    assert sol[0].kind == "person"
+    # sentence-initial words are not actors
+    assert not {"Then", "Speaking", "Beginning", "Despite", "Many"} & set(ts.names())
+
+
+def test_targets_possessives_curly_and_straight() -> None:
+    a = _article("Officials criticised President Joe Biden on Monday.\n"
+                 "Critics said Biden’s plan failed. Others said Biden's plan worked.\n")
+    ts = find_targets(a)
+    biden = [t for t in ts.targets if "Biden" in t.name]
+    assert len(biden) == 1 and biden[0].name == "Joe Biden"
+    assert _surface(a, ts, 1) == [("Joe Biden", "Biden")]
+    assert _surface(a, ts, 2) == [("Joe Biden", "Biden")]
+
+
+def test_targets_pronoun_he_resolves_to_the_last_person() -> None:
+    a = _article("Yesterday the committee questioned Senator Elizabeth Warren about the bill.\n"
+                 "He disagreed, and later she defended her proposal.\n")
+    ts = find_targets(a)
+    got = _surface(a, ts, 1)
+    assert ("Elizabeth Warren", "she") in got and ("Elizabeth Warren", "her") in got
+
+
+def test_targets_they_is_not_resolved_to_a_country() -> None:
+    a = _article("Officials in France met the delegation on Friday. They said little.\n")
+    ts = find_targets(a)
+    assert _surface(a, ts, 1) == []
+
+
+def test_targets_acronym_merges_with_full_name() -> None:
+    a = _article("Critics attacked the Belt and Road Initiative on Tuesday.\n"
+                 "Supporters of the BRI said it was a success.\n")
+    ts = find_targets(a)
+    assert _surface(a, ts, 1) == [("Belt and Road Initiative", "BRI")]
+
+
+def test_targets_quote_speaker_is_the_subject_of_the_speech_verb() -> None:
+    a = _article("Hezbollah leader Hassan Nasrallah called the strike “a crime by the U.S. army” "
+                 "in a speech.\n")
+    ts = find_targets(a)
+    us = [m for m in ts.mentions[0] if m.target == "United States"]
+    assert us and us[0].quoted and us[0].speaker == "Hassan Nasrallah"
+    named = [m for m in ts.mentions[0] if m.target == "Hassan Nasrallah"]
+    assert named and not named[0].quoted and named[0].speaker is None
+
+
+def test_targets_user_targets_add_and_override() -> None:
+    text = "Washington sanctioned Tehran again. The U.S. said Uncle Sam would not back down.\n"
+    a = _article(text)
+    ts = find_targets(a, {"United States": ["Uncle Sam"]})
+    assert [m.target for m in ts.mentions[1]] == ["United States", "United States"]
+    ts2 = find_targets(a, {"Washington": []})  # a user target takes the alias over
+    assert ts2.mentions[0][0].target == "Washington"
+    assert ts2.get("United States") is not None
+    ts3 = find_targets(a, {"Acme Corp": ["Acme"]})  # user targets are listed even if absent
+    assert ts3.get("Acme Corp") is not None and ts3.get("Acme Corp").mentions == 0
+
+
+def test_targets_parse_spec_and_files(tmp_path: Path) -> None:
+    assert parse_target_spec("United States=U.S., Washington") == ("United States", ["U.S.", "Washington"])
+    assert parse_target_spec("Trump") == ("Trump", [])
+    with pytest.raises(UsageError):
+        parse_target_spec("=U.S.")
+    j = tmp_path / "t.json"
+    j.write_text(json.dumps({"United States": ["U.S.", "Washington"]}))
+    assert load_targets_file(j) == {"United States": ["U.S.", "Washington"]}
+    t = tmp_path / "t.toml"
+    t.write_text('[targets]\n"United States" = ["U.S.", "Washington"]\nIran = []\n')
+    assert load_targets_file(t) == {"United States": ["U.S.", "Washington"], "Iran": []}
+    assert normalize_user_targets([{"name": "Iran", "aliases": ["Tehran"]}, "Iraq=Baghdad"]) == {
+        "Iran": ["Tehran"], "Iraq": ["Baghdad"]}
