@@ -58,7 +58,9 @@ def _is_plain_heading(line: str) -> bool:
 
 def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside text[start:end] (one paragraph)."""
-    para = text[start:end]
+    # Hard-wrapped lines inside a paragraph are not sentence breaks; a same-length substitution
+    # keeps every offset valid.
+    para = text[start:end].replace("\n", " ")
     spans: list[tuple[int, int]] = []
     cursor = 0
     for piece in _segmenter().segment(para) if para.strip() else []:

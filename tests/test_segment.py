@@ -1,0 +1,86 @@
+"""Segmentation: the seed's structure and tricky inputs (offsets always index the shown text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from framing.load import Document, load, load_text
+from framing.segment import segment
+
+SEED_HEADINGS = [None, "NATO pulling out", "Threat of sanctions on Iraq backfires",
+                 "U.S. sanctions on Iran", "Iraq-Iran trade expands", "Chinese projects in Iraq",
+                 "Chinese projects with Iran", "Attacks breed resistance"]
+
+
+def sentences(text: str, fmt: str = "txt") -> list[str]:
+    art = segment(Document(text, "<t>", fmt))
+    return [art.text[s.start:s.end] for s in art.sentences]
+
+
+def test_segment_seed_structure(seed_path) -> None:
+    art = segment(load(str(seed_path)))
+    assert art.title == "Iran-Iraq solidarity grows amid U.S. threats"
+    assert [s.heading for s in art.sections] == SEED_HEADINGS
+    assert len(art.paragraphs) == 44
+    assert [len(s.paragraphs) for s in art.sections] == [12, 4, 4, 2, 6, 5, 6, 5]
+    # every paragraph is one line of the file, verbatim
+    lines = [ln for ln in art.text.splitlines() if ln.strip()]
+    heads = {h for h in SEED_HEADINGS if h} | {art.title}
+    assert [art.text[p.start:p.end] for p in art.paragraphs] == [ln for ln in lines if ln not in heads]
+
+
+def test_segment_seed_abbreviations_do_not_split(seed_path) -> None:
+    art = segment(load(str(seed_path)))
+    texts = [art.text[s.start:s.end] for s in art.sentences]
+    assert "Then, on Jan. 7, Iran attacked two vast U.S. bases on Iraqi territory." in texts
+    assert any(t.startswith("China’s Hilong Oil Service & Engineering Co. and the Iraqi Drilling Co. agreed")
+               for t in texts)
+    assert any("Gen. Qassem Soleimani." in t and t.startswith("This open challenge") for t in texts)
+    for t in texts:  # no sentence ends on an abbreviation
+        assert not t.endswith(("U.S.", "Gen.", "Jan.", "Co.", "Mr."))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("He met Gen. Smith on Jan. 7 in Washington. It rained.",
+     ["He met Gen. Smith on Jan. 7 in Washington.", "It rained."]),
+    ("The troops left the U.S. The next day they returned.",
+     ["The troops left the U.S.", "The next day they returned."]),
+    ("Mr. Jones paid $2.5 billion. Dr. Lee agreed!", ["Mr. Jones paid $2.5 billion.", "Dr. Lee agreed!"]),
+    ("He said “no.” Then he left.", ["He said “no.”", "Then he left."]),
+    ("Is it over? Not yet.", ["Is it over?", "Not yet."]),
+])
+def test_segment_sentences_tricky(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_segment_markdown_headings_and_blank_line_paragraphs() -> None:
+    text = ("# The Title\n\nFirst paragraph, line one\ncontinues here. Second sentence.\n\n"
+            "## Part two\n\nAnother paragraph.\n\n## Part three\n\nLast one.\n")
+    art = segment(load_text(text, "x.md"))
+    assert art.title == "The Title"
+    assert [s.heading for s in art.sections] == [None, "Part two", "Part three"]
+    assert len(art.paragraphs) == 3
+    first = art.paragraphs[0]
+    assert art.text[first.start:first.end] == "First paragraph, line one\ncontinues here. Second sentence."
+    assert len(first.sentences) == 2
+
+
+def test_segment_quotes_found(seed_path) -> None:
+    art = segment(load(str(seed_path)))
+    quoted = [art.text[a:b] for a, b in art.quotes]
+    assert "bad advice" in quoted
+    assert "clear, blatant crime that will transform the region." in quoted
+
+
+def test_segment_run_on_text_is_cut_and_covered() -> None:
+    words = " ".join(f"word{i}" for i in range(5000))
+    art = segment(Document(words, "<t>", "txt"))
+    assert len(art.sentences) > 1
+    assert all(s.end - s.start <= 1500 for s in art.sentences)
+    covered = "".join(art.text[s.start:s.end] for s in art.sentences).replace(" ", "")
+    assert covered == words.replace(" ", "")
+
+
+def test_segment_is_deterministic(seed_path) -> None:
+    doc = load(str(seed_path))
+    assert segment(doc) == segment(doc)
