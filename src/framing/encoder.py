@@ -152,7 +152,11 @@ class OnnxEncoder(_TokenizedEncoder):
 class TorchEncoder(_TokenizedEncoder):
     def __init__(self, model: str, device: str = "cpu", offline: bool = True) -> None:
         import torch
+        import transformers
         from transformers import AutoModel, AutoTokenizer
+
+        transformers.logging.set_verbosity_error()  # our stderr carries one line per problem
+        transformers.logging.disable_progress_bar()
 
         path = Path(model)
         local = path.is_dir()
@@ -167,8 +171,10 @@ class TorchEncoder(_TokenizedEncoder):
             self.model = AutoModel.from_pretrained(model, **kwargs).eval().to(device)
         except (OSError, ValueError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ModelError(f"cannot load model {model}: {first}",
-                             "pass a local directory, or allow downloads with --online") from None
+            hint = ("a standard transformers model with safetensors weights is needed; framing never "
+                    "runs code from a model directory" if local else
+                    "pass a local directory, or allow downloads with --online")
+            raise ModelError(f"cannot load model {model}: {first}", hint) from None
         tok_json = path / "tokenizer.json" if local else None
         if tok_json is None or not tok_json.exists():
             import tempfile

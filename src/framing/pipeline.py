@@ -16,6 +16,7 @@ from typing import Any
 from . import __version__
 from .encoder import Encoder, load_encoder
 from .errors import InputError
+from .language import language_warning
 from .load import Document
 from .model import Article
 from .scorers import DEFAULT_SCORERS, Batch, Mention, Scorer, ScorerConfig, get
@@ -36,6 +37,7 @@ class Analysis:
     targets: Any = None  # framing.targets.TargetSet when stance ran
     provenance: dict[str, Any] = field(default_factory=dict)
     id: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 class Pipeline:
@@ -122,7 +124,14 @@ class Pipeline:
                 results[name] = [v.shifted(article.sentences[j].start) if hasattr(v, "shifted") else v
                                  for j, v in enumerate(vals[pos:pos + n])]
             pos += n
-            yield Analysis(article, results, target_sets[k], prov, rid)
+            warnings = []
+            if (msg := language_warning(article.text)) is not None:
+                log.warning("%s: %s", article.source, msg)
+                warnings.append(msg)
+            if any(enc.truncated[pos - n:pos]):
+                warnings.append(f"{sum(enc.truncated[pos - n:pos])} sentence(s) truncated to the "
+                                "encoder's 256 word pieces")
+            yield Analysis(article, results, target_sets[k], prov, rid, warnings)
 
 
 def segment_or_raise(doc: Document) -> Article:

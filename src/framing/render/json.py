@@ -67,6 +67,7 @@ def to_dict(analysis: Any) -> dict[str, Any]:
                     "sections": len(article.sections),
                     "quotes": [{"start": a, "end": b} for a, b in article.quotes]},
     }
+    report["warnings"] = list(getattr(analysis, "warnings", []))
     for hook in REPORT_HOOKS:
         report.update(hook(analysis, summ))
     report["sections"] = sections
@@ -84,3 +85,19 @@ def dumps(report: dict[str, Any]) -> str:
 
 def dumps_line(report: dict[str, Any]) -> str:
     return json.dumps(report, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+# ---- stance (issue 4): top-level "targets" ---------------------------------------------------
+def targets_report(analysis: Any, summ: Any) -> dict[str, Any]:
+    """``"targets": [{name, aliases, kind, mentions, prominence, stance}]`` ranked by prominence;
+    ``stance`` is the article-level stance of that target (null when no mention was scored)."""
+    ts = getattr(analysis, "targets", None)
+    if ts is None:
+        return {}
+    by = {d["target"]: {k: v for k, v in d.items() if k != "target"}
+          for d in summ.article.get("stance", [])}
+    return {"targets": [{**t.to_json(), "stance": by.get(t.name)} for t in ts.targets]}
+
+
+REPORT_HOOKS.append(targets_report)
+# ---- end stance ------------------------------------------------------------------------------
