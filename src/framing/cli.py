@@ -5,6 +5,7 @@ Importing this module must not import torch, transformers or onnxruntime (``--he
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import sys
@@ -237,6 +238,122 @@ def analyze(
                     render_table(report, make_console(Color.never, fh, width or 100), explain)
             else:
                 render_table(report, make_console(color, None, width), explain)
+
+
+# -- framing batch (issue 6; library: framing.batch, gates, cache, distributed) ---------------
+class BatchFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class Per(str, Enum):
+    article = "article"
+    section = "section"
+
+
+@app.command()
+def batch(
+    paths: Annotated[list[str] | None, typer.Argument(help="Article files, directories (walked for .txt/.md/.html) and globs (quote them: 'news/**/*.md').", show_default=False)] = None,
+    input_: Annotated[str | None, typer.Option("--input", "-i", help='JSONL records {"id", "text", "title"?, "targets"?} from a file, or - for stdin.', rich_help_panel="Input")] = None,
+    fmt: Annotated[BatchFormat, typer.Option("--format", "-f", help="jsonl: one JSON report per line (or one .json file each with -o); csv: a row per article or section.", rich_help_panel="Output")] = BatchFormat.jsonl,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory: one JSON file per article (jsonl) or articles.csv/sections.csv (csv).", rich_help_panel="Output")] = None,
+    per: Annotated[Per, typer.Option("--per", help="CSV rows: one per article or one per section.", rich_help_panel="Output")] = Per.article,
+    fail_on: Annotated[list[str] | None, typer.Option("--fail-on", help="Gate, e.g. 'bias>0.6,stance[Trump]<-0.5' (any condition trips; repeatable). Exit 6 when an article trips it.", rich_help_panel="CI")] = None,
+    keep_going: Annotated[bool, typer.Option("--keep-going/--fail-fast", help="Skip bad articles and exit 5 at the end (default), or stop at the first one.", rich_help_panel="CI")] = True,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Report cache (default: $FRAMING_CACHE or ~/.cache/framing).", rich_help_panel="Cache")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.", rich_help_panel="Cache")] = False,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on an existing Dask cluster, e.g. tcp://host:8786 (needs framing[distributed]).", rich_help_panel="Scale-out")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Run on a local Dask cluster of N worker processes.", rich_help_panel="Scale-out")] = None,
+    input_format: Annotated[str, typer.Option("--input-format", help="auto|txt|md|html.", rich_help_panel="Input")] = "auto",
+    encoding: Annotated[str, typer.Option("--encoding", help="Text encoding of input files.", rich_help_panel="Input")] = "utf-8",
+    model: ModelOpt = None,
+    device: DeviceOpt = "cpu",
+    threads: ThreadsOpt = None,
+    scorers: ScorersOpt = None,
+    lexicon: LexiconOpt = None,
+    target: TargetOpt = None,
+    targets_file: TargetsFileOpt = None,
+    online: OnlineOpt = False,
+    color: ColorOpt = Color.auto,
+    verbose: VerboseOpt = 0,
+    quiet: QuietOpt = False,
+    traceback: TracebackOpt = False,
+) -> None:
+    """Analyse many articles with one model load; keep going past bad ones; gate for CI.
+
+    Example: framing batch news/ --fail-on 'bias>0.6' > reports.jsonl
+    """
+    setup_logging(verbose, quiet)
+    with reported(traceback):
+        from . import batch as b
+        from .gates import parse
+        from .resources import cache_dir as default_cache_dir
+        from .target_specs import combine
+
+        if not paths and not input_:
+            raise UsageError("nothing to analyse", "pass files, directories or globs, or --input FILE|-")
+        gates = parse(fail_on)
+        options = b.BatchOptions(
+            scorers=tuple(split_scorers(scorers) or ()) or None, model=model, device=device,
+            threads=threads, lexicons=tuple(lexicon or ()), offline=not online,
+            targets=combine(target or (), targets_file),
+            input_format=None if input_format == "auto" else input_format, encoding=encoding,
+            cache_dir=None if no_cache else str(cache_dir or default_cache_dir()))
+        items: list[b.Item] = b.expand_inputs(paths or [])
+        stream = itertools.chain(items, b.open_records(input_)) if input_ else items
+        if fmt is BatchFormat.csv:
+            name = "sections.csv" if per is Per.section else "articles.csv"
+            writer: Any = b.CsvWriter(output / name if output else sys.stdout, per.value)
+        elif output is not None:
+            writer = b.DirWriter(output)
+        else:
+            writer = b.JsonlWriter(sys.stdout)
+        with _batch_progress(len(items) if not input_ else None, quiet) as tick:
+            def on_outcome(o: b.Outcome) -> None:
+                if o.report is None:  # errors show even with -q
+                    err_line(b.error_line(o))
+                tick()
+
+            summary = b.run_batch(stream, options, writer, gates=gates, fail_fast=not keep_going,
+                                  scheduler=scheduler, workers=workers, on_outcome=on_outcome)
+        _batch_report(summary, gates, color, quiet)
+        raise typer.Exit(int(summary.exit_code()))
+
+
+@contextmanager
+def _batch_progress(total: int | None, quiet: bool) -> Iterator[Any]:
+    """A Rich progress bar on stderr, only when stderr is a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("framing batch"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=make_console(Color.auto, sys.stderr),
+                  transient=True) as bar:
+        task = bar.add_task("articles", total=total)
+        yield lambda: bar.advance(task)
+
+
+def _batch_report(summary: Any, gates: Any, color: Color, quiet: bool) -> None:
+    """Tripped gates (always, they are the CI signal) and a summary table (unless -q), on stderr."""
+    for rid, conds in summary.tripped:
+        what = ", ".join(f"{c} ({v:.4g})" for c, v in conds)
+        err_line(f"framing: threshold: {what}: {rid}")
+    for cond, ids in summary.not_evaluated.items():
+        shown = ", ".join(ids[:5]) + (f", ... ({len(ids) - 5} more)" if len(ids) > 5 else "")
+        log.warning("--fail-on %s not evaluated for %d article(s), metric absent: %s", cond, len(ids), shown)
+    if quiet:
+        return
+    from rich.table import Table
+
+    t = Table(title="framing batch", title_justify="left", show_header=True)
+    for col in ("articles", "ok", "cached", "failed", "tripped", "seconds", "exit"):
+        t.add_column(col, justify="right")
+    t.add_row(str(summary.total), str(summary.ok), str(summary.cached), str(len(summary.failed)),
+              str(len(summary.tripped)) if gates else "-", f"{summary.seconds:.1f}",
+              str(int(summary.exit_code())))
+    make_console(color, sys.stderr).print(t)
 
 
 @app.command("scorers")

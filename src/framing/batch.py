@@ -1,0 +1,561 @@
+"""Batch runs: many articles in, one model load, JSONL/JSON/CSV out, gates, cache, keep going.
+
+Inputs are files, directories (walked for .txt/.md/.html files, sorted) and globs, or JSONL
+records ``{"id", "text", "title"?, "targets"?, "format"?}`` from a file or stdin. Every input
+becomes one :class:`Outcome`, in input order: a report, or an error ``{"code", "message"}``
+naming why that article was skipped. One bad article never stops the run; only errors that
+concern every article (the model cannot load) do.
+
+Articles that miss the cache are segmented up front and scored a chunk at a time, so sentences
+from many articles share encoder batches (``Pipeline.analyze_articles``); memory stays bounded
+by the chunk size. If a chunk fails as a whole, its articles are retried one by one so that
+only the bad one is lost.
+
+The CLI (``framing batch``) is a thin layer over :func:`run_batch`; see docs/batch.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO, Any
+
+from .errors import ExitCode, FramingError, InputError, UsageError
+from .gates import GateResult, Gates
+
+log = logging.getLogger("framing")
+
+#: Files a directory walk picks up (named files of any suffix are always read).
+ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml")
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+# -- inputs ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Item:
+    """One article to analyse: a file to load, or a record's text already in memory."""
+
+    id: str
+    path: str | None = None
+    text: str | None = None
+    title: str | None = None
+    targets: dict[str, list[str]] | None = None
+    format: str | None = None
+    error: dict[str, Any] | None = None  # a problem found before loading (bad record, no match)
+
+
+def error_info(exc: BaseException) -> dict[str, Any]:
+    """``{"code", "message", "hint"?}`` for the output; code is the exit code it would have had."""
+    if isinstance(exc, FramingError):
+        out: dict[str, Any] = {"code": int(exc.exit_code), "message": str(exc)}
+        if exc.hint:
+            out["hint"] = exc.hint
+        return out
+    return {"code": int(ExitCode.ERROR), "message": f"unexpected {type(exc).__name__}: {exc}"}
+
+
+def expand_inputs(args: Iterable[str]) -> list[Item]:
+    """Files, directories (recursive, article suffixes, sorted) and globs -> items, in order.
+
+    A path that does not exist stays an item (it fails with "no such file" when loaded); a
+    glob or directory that matches nothing becomes an error item, so nothing vanishes silently.
+    """
+    items: list[Item] = []
+    seen: set[str] = set()
+
+    def add(path: str) -> None:
+        if path not in seen:
+            seen.add(path)
+            items.append(Item(id=path, path=path))
+
+    for arg in args:
+        p = Path(arg)
+        if p.is_dir():
+            found = sorted(str(f) for f in p.rglob("*")
+                           if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES
+                           and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            if not found:
+                items.append(Item(id=arg, error=error_info(InputError(
+                    f"no article files (.txt, .md, .html) in directory: {arg}"))))
+            for f in found:
+                add(f)
+        elif not p.exists() and _GLOB_CHARS.search(arg):
+            found = sorted(f for f in glob.glob(arg, recursive=True) if Path(f).is_file())
+            if not found:
+                items.append(Item(id=arg, error=error_info(InputError(f"no files match: {arg}"))))
+            for f in found:
+                add(f)
+        else:
+            add(arg)
+    return items
+
+
+def read_records(stream: IO[str] | Iterable[str], source: str = "<stdin>") -> Iterator[Item]:
+    """JSONL records ``{"id", "text", "title"?, "targets"?, "format"?}``, one item per line.
+
+    A line that is not a valid record becomes an error item (id: the record's id where it has
+    one, else ``SOURCE:LINE``); blank lines are skipped.
+    """
+    from .target_specs import from_value
+
+    for lineno, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        where = f"{source}:{lineno}"
+        try:
+            rec = json.loads(line)
+        except ValueError as exc:
+            yield Item(id=where, error=error_info(InputError(f"not a JSON record ({exc.msg}): {where}")))
+            continue
+        if not isinstance(rec, dict):
+            yield Item(id=where, error=error_info(InputError(f"record is not an object: {where}")))
+            continue
+        rid = rec.get("id", where)
+        rid = str(rid) if isinstance(rid, str | int) and not isinstance(rid, bool) else where
+        try:
+            text = rec.get("text")
+            if not isinstance(text, str):
+                raise InputError(f"record has no \"text\" string: {rid}")
+            title = rec.get("title")
+            if title is not None and not isinstance(title, str):
+                raise InputError(f"record \"title\" is not a string: {rid}")
+            fmt = rec.get("format")
+            if fmt is not None and fmt not in ("txt", "md", "html"):
+                raise InputError(f"record \"format\" must be txt, md or html: {rid}")
+            targets = from_value(rec.get("targets"), f"record {rid}") or None
+        except FramingError as exc:
+            yield Item(id=rid, error=error_info(exc))
+            continue
+        yield Item(id=rid, text=text, title=title, targets=targets, format=fmt)
+
+
+def open_records(spec: str) -> Iterator[Item]:
+    """Records from ``-`` (stdin) or a JSONL file."""
+    import sys
+
+    if spec == "-":
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace") \
+            if hasattr(sys.stdin, "buffer") else sys.stdin
+        yield from read_records(stream, "<stdin>")
+        return
+    try:
+        fh = open(spec, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise InputError(f"cannot read --input {spec}: {exc.strerror or exc}") from None
+    with fh:
+        yield from read_records(fh, spec)
+
+
+# -- processing ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BatchOptions:
+    """How to build the pipeline and read inputs; plain data, so Dask can ship it to workers."""
+
+    scorers: tuple[str, ...] | None = None
+    model: str | None = None
+    device: str = "cpu"
+    threads: int | None = None
+    lexicons: tuple[str, ...] = ()
+    offline: bool = True
+    targets: dict[str, list[str]] | None = field(default=None, hash=False)  # for every article
+    input_format: str | None = None
+    encoding: str = "utf-8"
+    cache_dir: str | None = None  # None: no cache
+    chunk_sentences: int = 0  # 0: pipeline.CHUNK_SENTENCES
+
+    def pipeline(self) -> Any:
+        from .pipeline import Pipeline
+
+        return Pipeline(list(self.scorers) if self.scorers else None, model=self.model,
+                        device=self.device, threads=self.threads, lexicons=self.lexicons,
+                        offline=self.offline)
+
+
+@dataclass
+class Outcome:
+    """The result for one input: a report, or an error; ``cached`` when read from the cache."""
+
+    id: str
+    report: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    cached: bool = False
+    gates: GateResult | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.report is None:
+            return {"id": self.id, "error": self.error}
+        if self.gates is None:
+            return self.report
+        return {**self.report, "gates": self.gates.to_json()}
+
+
+@dataclass
+class _Work:
+    item: Item
+    article: Any
+    targets: Any
+    key: str | None
+
+
+def merge_targets(common: Mapping[str, list[str]] | None,
+                  own: Mapping[str, list[str]] | None) -> dict[str, list[str]] | None:
+    """Run-wide ``--target``s plus a record's own (the record wins for the same name)."""
+    out = {**(common or {}), **(own or {})}
+    return out or None
+
+
+def process(items: Iterable[Item], options: BatchOptions, pipe: Any = None,
+            cache: Any = None) -> Iterator[Outcome]:
+    """Analyse items in input order, sharing encoder batches, capturing per-article errors.
+
+    Args:
+        items: inputs, consumed lazily.
+        options: pipeline and input options (``options.cache_dir`` opens a cache unless
+            ``cache`` is given).
+        pipe: a loaded ``Pipeline`` to reuse (built from ``options`` when None).
+        cache: a :class:`framing.cache.Cache` (or None).
+
+    Raises:
+        FramingError: only for failures that concern every article (model, scorer options).
+    """
+    from .pipeline import CHUNK_SENTENCES
+
+    pipe = pipe if pipe is not None else options.pipeline()
+    if cache is None and options.cache_dir:
+        from .cache import Cache
+
+        cache = Cache.for_pipeline(options.cache_dir, pipe)
+    limit = options.chunk_sentences or CHUNK_SENTENCES
+    pending: list[Outcome | _Work] = []
+    size = 0
+    for item in items:
+        got = _prepare(item, options, cache)
+        if isinstance(got, Outcome) and not pending:
+            yield got  # nothing waiting: errors and cache hits stream out at once
+            continue
+        pending.append(got)
+        if isinstance(got, _Work):
+            size += len(got.article.sentences)
+        if size >= limit:
+            yield from _flush(pending, pipe, cache)
+            pending, size = [], 0
+    if pending:
+        yield from _flush(pending, pipe, cache)
+
+
+def _prepare(item: Item, options: BatchOptions, cache: Any) -> Outcome | _Work:
+    """Load, look up the cache, segment: an Outcome when done (error or hit), else work."""
+    from .load import load, load_text
+    from .pipeline import segment_or_raise
+
+    if item.error is not None:
+        return Outcome(item.id, error=item.error)
+    try:
+        fmt = item.format or options.input_format
+        if item.path is not None:
+            doc = load(item.path, fmt, options.encoding)
+        else:
+            doc = load_text(item.text or "", item.id, fmt)
+        if item.title:
+            doc = replace(doc, title=item.title)
+        targets = merge_targets(options.targets, item.targets)
+        key = None
+        if cache is not None:
+            key = cache.key(doc, targets)
+            report = cache.get(key)
+            if report is not None:
+                report["id"], report["source"] = item.id, doc.source
+                return Outcome(item.id, report=report, cached=True)
+        return _Work(item, segment_or_raise(doc), targets, key)
+    except FramingError as exc:
+        return Outcome(item.id, error=error_info(exc))
+    except Exception as exc:  # a bug on one odd input must not cost the others
+        log.debug("unexpected error on %s", item.id, exc_info=True)
+        return Outcome(item.id, error=error_info(exc))
+
+
+def _score(works: Sequence[_Work], pipe: Any, cache: Any) -> list[Outcome]:
+    from .render.json import to_dict
+
+    analyses = pipe.analyze_articles([(w.article, w.targets) for w in works])
+    out = []
+    for w, analysis in zip(works, analyses, strict=True):
+        analysis.id = w.item.id
+        report = to_dict(analysis)
+        if cache is not None and w.key is not None:
+            cache.put(w.key, report)
+        out.append(Outcome(w.item.id, report=report))
+    return out
+
+
+def _flush(pending: list[Outcome | _Work], pipe: Any, cache: Any) -> Iterator[Outcome]:
+    works = [p for p in pending if isinstance(p, _Work)]
+    done: dict[int, Outcome] = {}
+    if works:
+        _ = pipe.scorers, pipe.encoder  # load errors concern every article: they stop the run
+        try:
+            scored = _score(works, pipe, cache)
+        except Exception:
+            log.debug("chunk failed; retrying its %d articles one by one", len(works), exc_info=True)
+            scored = []
+            for w in works:
+                try:
+                    scored.extend(_score([w], pipe, cache))
+                except Exception as exc:
+                    scored.append(Outcome(w.item.id, error=error_info(exc)))
+        done = {id(w): o for w, o in zip(works, scored, strict=True)}
+    for p in pending:
+        yield done[id(p)] if isinstance(p, _Work) else p
+
+
+# -- writers ---------------------------------------------------------------------------------
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class JsonlWriter:
+    """One compact JSON object per line, flushed per article (stream-friendly)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def write(self, outcome: Outcome) -> None:
+        from .render.json import dumps_line
+
+        self.stream.write(dumps_line(outcome.to_json()))
+        self.stream.flush()
+
+    def close(self) -> None:
+        pass
+
+
+class DirWriter:
+    """``DIR/<name>.json`` per article, written atomically; ``<name>`` comes from the id."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.dir = Path(directory)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.used: set[str] = set()
+        self.written: list[Path] = []
+
+    def name_for(self, rid: str) -> str:
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", rid.lstrip("./")).strip("._") or "article"
+        stem = stem[-120:]
+        if stem in self.used:  # a/x.txt and b/x.txt, or ids differing only in odd characters
+            stem = f"{stem}-{hashlib.sha1(rid.encode()).hexdigest()[:8]}"
+        self.used.add(stem)
+        return stem + ".json"
+
+    def write(self, outcome: Outcome) -> None:
+        from .render.json import dumps
+
+        path = self.dir / self.name_for(outcome.id)
+        _atomic_write(path, dumps(outcome.to_json()))
+        self.written.append(path)
+
+    def close(self) -> None:
+        pass
+
+
+def _flatten(prefix: str, value: Any, out: dict[str, Any], depth: int = 0) -> None:
+    if isinstance(value, dict):
+        if depth >= 3:
+            return
+        for k, v in value.items():
+            _flatten(f"{prefix}.{k}" if prefix else str(k), v, out, depth + 1)
+    elif isinstance(value, list):
+        # lists of named entries (stance per target) become NAME columns; other lists are skipped
+        for e in value:
+            if isinstance(e, dict):
+                name = next((e[k] for k in ("target", "name", "frame") if isinstance(e.get(k), str)), None)
+                if name is not None:
+                    _flatten(f"{prefix}[{name}]", {k: v for k, v in e.items()
+                                                   if not isinstance(v, list | dict)}, out, depth + 1)
+    elif value is None or isinstance(value, str | int | float | bool):
+        out[prefix] = value
+
+
+class CsvWriter:
+    """A row per article (or per section with ``per="section"``); columns are the union of the
+    flattened summaries in first-seen order, so rows are buffered and written on ``close``."""
+
+    LEAD = ("id", "title", "error_code", "error")
+
+    def __init__(self, target: IO[str] | str | Path, per: str = "article") -> None:
+        if per not in ("article", "section"):
+            raise UsageError(f"bad --per {per!r}", "use article or section")
+        self.target, self.per = target, per
+        self.rows: list[dict[str, Any]] = []
+
+    def write(self, outcome: Outcome) -> None:
+        base: dict[str, Any] = {"id": outcome.id}
+        if outcome.report is None:
+            err = outcome.error or {}
+            self.rows.append({**base, "error_code": err.get("code"), "error": err.get("message")})
+            return
+        rep = outcome.report
+        base["title"] = rep.get("title")
+        gates = {}
+        if outcome.gates is not None:
+            gates = {"gates.tripped": ";".join(c for c, _ in outcome.gates.tripped)}
+        if self.per == "article":
+            row = dict(base)
+            _flatten("", rep.get("summary", {}), row)
+            row.update(gates)
+            self.rows.append(row)
+            return
+        for sec in rep.get("sections", []):
+            row = {**base, "section": sec.get("index"), "heading": sec.get("heading"),
+                   "start": sec.get("start"), "end": sec.get("end")}
+            _flatten("", sec.get("summary", {}), row)
+            row.update(gates)
+            self.rows.append(row)
+
+    def render(self) -> str:
+        cols: dict[str, None] = dict.fromkeys(self.LEAD)
+        if self.per == "section":
+            cols.update(dict.fromkeys(("section", "heading", "start", "end")))
+        for r in self.rows:
+            cols.update(dict.fromkeys(r))
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=list(cols), lineterminator="\n", extrasaction="ignore")
+        w.writeheader()
+        for r in self.rows:
+            w.writerow({k: ("" if v is None else v) for k, v in r.items()})
+        return buf.getvalue()
+
+    def close(self) -> None:
+        text = self.render()
+        if isinstance(self.target, str | Path):
+            _atomic_write(Path(self.target), text)
+        else:
+            self.target.write(text)
+            self.target.flush()
+
+
+# -- the run ---------------------------------------------------------------------------------
+@dataclass
+class Summary:
+    """Counts and names for the stderr report and the exit code."""
+
+    total: int = 0
+    ok: int = 0
+    cached: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (id, message)
+    tripped: list[tuple[str, list[tuple[str, float]]]] = field(default_factory=list)
+    not_evaluated: dict[str, list[str]] = field(default_factory=dict)  # condition -> ids
+    seconds: float = 0.0
+    stopped_early: bool = False  # --fail-fast stopped at the first failure
+    last_error_code: int = 0
+
+    def add(self, o: Outcome) -> None:
+        self.total += 1
+        if o.report is None:
+            self.failed.append((o.id, str((o.error or {}).get("message", "failed"))))
+            self.last_error_code = int((o.error or {}).get("code", ExitCode.ERROR))
+            return
+        self.ok += 1
+        self.cached += o.cached
+        if o.gates is not None:
+            if o.gates.tripped:
+                self.tripped.append((o.id, list(o.gates.tripped)))
+            for c in o.gates.not_evaluated:
+                self.not_evaluated.setdefault(c, []).append(o.id)
+
+    def exit_code(self) -> ExitCode:
+        """THRESHOLD wins over PARTIAL: a tripped CI gate is the signal a pipeline acts on;
+        failed articles are still listed on stderr and in the output. ``--fail-fast`` exits with
+        the code of the error that stopped it (3 for a bad input)."""
+        if self.stopped_early:
+            return ExitCode(self.last_error_code)
+        if self.tripped:
+            return ExitCode.THRESHOLD
+        if self.failed:
+            return ExitCode.PARTIAL
+        return ExitCode.OK
+
+    def to_json(self) -> dict[str, Any]:
+        return {"articles": self.total, "ok": self.ok, "cached": self.cached,
+                "failed": [{"id": i, "message": m} for i, m in self.failed],
+                "tripped": [{"id": i, "conditions": [c for c, _ in cs]} for i, cs in self.tripped],
+                "not_evaluated": self.not_evaluated, "seconds": round(self.seconds, 3),
+                "exit_code": int(self.exit_code())}
+
+
+def error_line(o: Outcome) -> str:
+    """``framing: error: <reason>: <id>`` (the reason already ends in the id for most inputs)."""
+    msg = str((o.error or {}).get("message", "failed"))
+    if o.id not in msg:
+        msg = f"{msg}: {o.id}"
+    return f"framing: error: {msg}"
+
+
+def outcomes(items: Iterable[Item], options: BatchOptions, *, scheduler: str | None = None,
+             workers: int | None = None, pipe: Any = None) -> Iterator[Outcome]:
+    """Outcomes in input order, here or on a Dask cluster (``scheduler``/``workers``)."""
+    if scheduler or workers:
+        from .distributed import run_distributed
+
+        return run_distributed(items, options, scheduler=scheduler, workers=workers)
+    return process(items, options, pipe)
+
+
+def run_batch(items: Iterable[Item], options: BatchOptions, writer: Any, *,
+              gates: Gates | None = None, fail_fast: bool = False, scheduler: str | None = None,
+              workers: int | None = None, pipe: Any = None,
+              on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
+    """Run a batch end to end: analyse, gate, write, count.
+
+    Args:
+        items: inputs (see :func:`expand_inputs`, :func:`open_records`).
+        options: pipeline/input/cache options.
+        writer: a JsonlWriter, DirWriter or CsvWriter (closed here).
+        gates: ``--fail-on`` conditions, evaluated per article.
+        fail_fast: stop at the first failed article (the default is to keep going).
+        scheduler, workers: run on Dask (see framing.distributed).
+        pipe: a loaded Pipeline to reuse (tests, long-lived services).
+        on_outcome: called after each article is written (progress, stderr lines).
+
+    Returns:
+        The :class:`Summary`; ``summary.exit_code()`` is the process exit code.
+    """
+    summary = Summary()
+    t0 = time.perf_counter()
+    try:
+        for o in outcomes(items, options, scheduler=scheduler, workers=workers, pipe=pipe):
+            if gates and o.report is not None:
+                o.gates = gates.evaluate(o.report)
+            writer.write(o)
+            summary.add(o)
+            if on_outcome is not None:
+                on_outcome(o)
+            if fail_fast and o.report is None:
+                summary.stopped_early = True
+                break
+    finally:
+        summary.seconds = time.perf_counter() - t0
+        writer.close()
+    return summary
