@@ -78,8 +78,10 @@ def _client(scheduler: str | None, workers: int | None) -> Any:
         except OSError as exc:
             raise UsageError(f"cannot reach the Dask scheduler: {scheduler} ({exc})") from None
     n = workers or 2
+    # no dashboard; the scheduler's small HTTP endpoint takes a free local port, not 8787
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=None, silence_logs=logging.ERROR,
+                           scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
     return Client(cluster)
 
 

@@ -1,0 +1,122 @@
+"""The report cache: keys, versions, corrupt entries, atomic writes, and batch re-runs from it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import pytest
+
+from framing import batch as b
+from framing.cache import Cache, fingerprint
+from framing.load import Document
+from framing.pipeline import Pipeline
+
+TEXTS = [
+    "The council approved the budget after a long debate.\n\nResidents welcomed the decision.\n",
+    "Critics called the reckless plan a disaster.\n\nThe mayor defended it on Friday.\n",
+    "A new bridge opened downtown.\n\nCommuters said the trip is now shorter.\n",
+]
+
+
+def doc(text: str = TEXTS[0], fmt: str = "txt", title: str | None = None) -> Document:
+    return Document(text=text, source="x.txt", format=fmt, title=title)
+
+
+def test_cache_key_covers_text_format_title_targets(tmp_path: Path) -> None:
+    c = Cache(tmp_path, {"v": 1})
+    k = c.key(doc())
+    assert k == Cache(tmp_path, {"v": 1}).key(doc())  # deterministic across instances
+    others = {c.key(doc(TEXTS[0] + " ")), c.key(doc(fmt="md")), c.key(doc(title="T")),
+              c.key(doc(), {"Acme": ["Acme Corp"]}), Cache(tmp_path, {"v": 2}).key(doc())}
+    assert k not in others and len(others) == 5
+    # alias order does not matter; an empty target set is no targets
+    assert c.key(doc(), {"A": ["x", "y"]}) == c.key(doc(), {"A": ["y", "x"]})
+    assert c.key(doc(), {}) == k
+
+
+def test_cache_fingerprint_follows_scorers_and_lexicons(tmp_path: Path) -> None:
+    base = fingerprint(Pipeline(["sentiment"]))
+    assert base["encoder"] == "minilm-int8" and base["scorers"] == {"sentiment": 1}
+    assert len(base["models"]) == 16 and len(base["code"]) == 16
+    assert fingerprint(Pipeline(["sentiment"])) == base
+    assert fingerprint(Pipeline(["sentiment"], model="torch"))["encoder"] == "minilm-fp32"
+    lex = tmp_path / "extra.tsv"
+    lex.write_text("term\tcategory\tweight\nrogue\tsmear\t1.0\n", encoding="utf-8")
+    with_lex = fingerprint(Pipeline(["sentiment"], lexicons=[str(lex)]))
+    assert with_lex["lexicons"] and with_lex != base
+
+
+def test_cache_roundtrip_and_corrupt_entries(tmp_path: Path) -> None:
+    c = Cache(tmp_path, {"v": 1})
+    k = c.key(doc())
+    assert c.get(k) is None
+    c.put(k, {"id": "x", "summary": {"words": 3}})
+    assert c.get(k) == {"id": "x", "summary": {"words": 3}}
+    assert [p.name for p in c.path(k).parent.iterdir()] == [f"{k}.json"]  # no temp files left
+    for garbage in (b"", b"{\"key\": ", b"\x00\xff", json.dumps({"key": "other", "report": {}}).encode(),
+                    json.dumps({"key": k, "report": [1]}).encode()):
+        c.path(k).write_bytes(garbage)
+        assert c.get(k) is None
+    assert c.hits == 1 and c.misses == 6
+
+
+def test_cache_unwritable_dir_warns_once(tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    c = Cache(blocker, {"v": 1})
+    with caplog.at_level(logging.WARNING, logger="framing"):
+        c.put("ab" * 32, {"id": "x"})
+        c.put("cd" * 32, {"id": "y"})
+    assert len([r for r in caplog.records if "cache not written" in r.getMessage()]) == 1
+
+
+@pytest.mark.model
+def test_cache_batch_rerun_reads_every_article_from_cache(tmp_path: Path, pipeline) -> None:  # type: ignore[no-untyped-def]
+    paths = []
+    for i, t in enumerate(TEXTS):
+        paths.append(tmp_path / f"a{i}.txt")
+        paths[-1].write_text(t, encoding="utf-8")
+    opts = b.BatchOptions(cache_dir=str(tmp_path / "cache"))
+    first = list(b.process(b.expand_inputs(map(str, paths)), opts, pipeline))
+    assert [o.cached for o in first] == [False] * 3
+
+    fresh = Pipeline()  # a new run: the encoder is never loaded when every article is cached
+    second = list(b.process(b.expand_inputs(map(str, paths)), opts, fresh))
+    assert [o.cached for o in second] == [True] * 3
+    assert fresh._encoder is None
+    assert [o.report for o in second] == [o.report for o in first]
+
+    # the same text under another path is a hit, reported under its own id
+    copy = tmp_path / "copy.txt"
+    copy.write_text(TEXTS[1], encoding="utf-8")
+    [o] = list(b.process(b.expand_inputs([str(copy)]), opts, fresh))
+    assert o.cached and o.report["id"] == str(copy) and o.report["source"] == str(copy)
+
+    # a changed article and a corrupt entry are scored again; the rest still come from the cache
+    paths[0].write_text(TEXTS[0].replace("long", "short"), encoding="utf-8")
+    entries = sorted((tmp_path / "cache").rglob("*.json"))
+    assert len(entries) == 3
+    key1 = Cache.for_pipeline(tmp_path / "cache", pipeline).key(
+        Document(TEXTS[1], str(paths[1]), "txt"))
+    corrupt = next(p for p in entries if p.stem == key1)
+    corrupt.write_text("{truncated")
+    third = list(b.process(b.expand_inputs(map(str, paths)), opts, pipeline))
+    assert [o.cached for o in third] == [False, False, True]
+    assert json.loads(corrupt.read_text())["key"] == key1  # rewritten
+
+
+@pytest.mark.model
+def test_cache_other_scorer_set_misses(tmp_path: Path, pipeline) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "a.txt"
+    p.write_text(TEXTS[2], encoding="utf-8")
+    opts = b.BatchOptions(cache_dir=str(tmp_path / "cache"))
+    list(b.process(b.expand_inputs([str(p)]), opts, pipeline))
+    c_default = Cache.for_pipeline(opts.cache_dir, pipeline)
+    c_other = Cache(opts.cache_dir, {**fingerprint(pipeline), "scorers": {"sentiment": 2}})
+    d = Document(TEXTS[2], str(p), "txt")
+    assert c_default.get(c_default.key(d)) is not None
+    assert c_other.get(c_other.key(d)) is None
+    assert os.path.commonpath([c_default.root, c_other.root]) == str(tmp_path / "cache" / "reports-v1")
