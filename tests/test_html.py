@@ -145,7 +145,7 @@ def test_html_highlights_every_term_and_mention(full) -> None:  # type: ignore[n
     c = check(page)
     marks = [d for t, d in c.elements if t == "mark" and "swatch" not in (d.get("class") or "")]
     terms = [t for _, p in _paras(full) for s in p["sentences"] for t in s["loaded_terms"]]
-    mentions = [m for _, p in _paras(full) for s in p["sentences"] for m in s["stance"]]
+    mentions = [m for _, p in _paras(full) for s in p["sentences"] for e in s["stance"] for m in e["spans"]]
     term_marks = [d for d in marks if "term" in (d.get("class") or "").split()]
     assert len(term_marks) == len(terms) > 0
     assert len([d for d in marks if "mention" in (d.get("class") or "").split()]) == len(mentions)
@@ -172,7 +172,7 @@ def test_html_highlights_every_term_and_mention(full) -> None:  # type: ignore[n
     # the heat map prints every value (not colour alone)
     heat = page[page.index("Stance toward each target in each section"):]
     heat = heat[:heat.index("</svg>")]
-    us = full["sections"][0]["stance"]["United States"]["score"]
+    us = next(e["score"] for e in full["sections"][0]["stance"] if e["target"] == "United States")
     assert f"{us:+.2f}" in heat
 
 
@@ -211,14 +211,18 @@ def test_highlight_escapes_clips_and_skips_overlaps() -> None:
     assert highlight("x<y", 0, []) == "x&lt;y"
 
 
-@pytest.mark.parametrize("shape", ["list", "float", "wrapped"])
+@pytest.mark.parametrize("shape", ["dict", "float", "wrapped"])
 def test_html_reads_other_summary_shapes(full, shape) -> None:  # type: ignore[no-untyped-def]
     r = copy.deepcopy(full)
     for sec in r["sections"]:
-        st, fr = sec["stance"], sec["frames"]
-        if shape == "list":
-            sec["stance"] = [{"target": t, **v} for t, v in st.items()]
+        st = {e["target"]: {"score": e["score"], "mentions": e["mentions"]} for e in sec["stance"]}
+        fr = sec["frames"]
+        if shape == "dict":  # {target: {...}}, frames as a list, flat sentence mentions
+            sec["stance"] = st
             sec["frames"] = [{"frame": f, "score": v} for f, v in fr.items()]
+            for p in sec["paragraphs"]:
+                for s in p["sentences"]:
+                    s["stance"] = [{"target": e["target"], **m} for e in s["stance"] for m in e["spans"]]
         elif shape == "float":
             sec["stance"] = {t: v["score"] for t, v in st.items()}
             sec["bias"] = sec["bias"]["score"]
@@ -230,7 +234,7 @@ def test_html_reads_other_summary_shapes(full, shape) -> None:  # type: ignore[n
                     s["loaded_terms"] = {"spans": s["loaded_terms"]}
     page = render_html(r)
     check(page)
-    assert "Targets × sections" in page and 'class="term' in page
+    assert "Targets × sections" in page and 'class="term' in page and 'class="mention' in page
     if shape != "float":
         assert "Frames × sections" in page
 

@@ -54,13 +54,13 @@ def enrich(report: dict[str, Any]) -> dict[str, Any]:
                                           "quoted": _in_quote(r, a, b), "speaker": None,
                                           "evidence": ["threats"] if label == "against" else []})
                             mentions_total[target] = mentions_total.get(target, 0) + 1
-                s["stance"] = sorted(ments, key=lambda m: m["start"])
+                s["stance"] = _per_target(ments, detail=True)
                 counts = {f: sum(text.count(c) for c in cues) for f, cues in FRAME_CUES.items()}
                 tot = sum(counts.values()) + 1
                 s["frames"] = {f: round(0.1 + 0.8 * c / tot, 4) for f, c in counts.items()}
                 s["bias"] = {"score": round(min(1.0, 0.2 + 0.2 * len(terms)), 4)}
                 p_terms += s["loaded_terms"]
-                p_mentions += s["stance"]
+                p_mentions += ments
                 p_frames.append(s["frames"])
                 p_bias.append(s["bias"]["score"])
             _summarise(p, p_terms, p_mentions, p_frames, p_bias)
@@ -69,8 +69,11 @@ def enrich(report: dict[str, Any]) -> dict[str, Any]:
             sec_frames += p_frames
             sec_bias += p_bias
         _summarise(sec, sec_terms, sec_mentions, sec_frames, sec_bias)
-    r["targets"] = [{"name": t, "aliases": list(a), "mentions": mentions_total.get(t, 0)}
-                    for t, a in TARGETS.items()]
+    everything = [m for sec in r["sections"] for p in sec["paragraphs"] for s in p["sentences"]
+                  for e in s["stance"] for m in e["spans"]]
+    whole = {e["target"]: {k: v for k, v in e.items() if k != "target"} for e in _per_target(everything)}
+    r["targets"] = [{"name": t, "aliases": list(a), "kind": "place", "mentions": mentions_total.get(t, 0),
+                     "stance": whole.get(t)} for t, a in TARGETS.items()]
     r["comparison"] = {"most_negative_section": 8, "sentiment_range": 0.19}
     r["summary"]["loaded_density"] = 0.0123
     r["summary"]["bias"] = {"score": 0.31}
@@ -83,10 +86,7 @@ def _summarise(unit: dict[str, Any], terms: list[dict[str, Any]], mentions: list
     words = max(1, len(" ".join(s["text"] for s in _sentences(unit)).split()))
     unit["loaded_terms"] = [t for t in terms if t["category"] in ("loaded", "name_calling", "exaggeration")]
     unit["loaded_density"] = round(len(unit["loaded_terms"]) / words, 4)
-    by: dict[str, list[float]] = {}
-    for m in mentions:
-        by.setdefault(m["target"], []).append(m["score"])
-    unit["stance"] = {t: {"score": round(sum(v) / len(v), 4), "mentions": len(v)} for t, v in by.items()}
+    unit["stance"] = _per_target(mentions)
     unit["frames"] = {f: round(sum(fr[f] for fr in frames) / len(frames), 4) for f in frames[0]} if frames else {}
     unit["bias"] = {"score": round(sum(bias) / len(bias), 4) if bias else 0.0}
 
@@ -95,3 +95,26 @@ def _sentences(unit: dict[str, Any]) -> list[dict[str, Any]]:
     if "sentences" in unit:
         return unit["sentences"]
     return [s for p in unit["paragraphs"] for s in p["sentences"]]
+
+
+def _block(ms: list[dict[str, Any]]) -> dict[str, Any]:
+    score = round(sum(m["score"] for m in ms) / len(ms), 4) if ms else 0.0
+    return {"score": score, "label": "favor" if score >= 0.15 else "against" if score <= -0.15
+            else "neutral", "mentions": len(ms)}
+
+
+def _per_target(mentions: list[dict[str, Any]], detail: bool = False) -> list[dict[str, Any]]:
+    """The stance scorer's summarize(): per target, overall / author / quoted (by speaker)."""
+    by: dict[str, list[dict[str, Any]]] = {}
+    for m in mentions:
+        by.setdefault(m["target"], []).append(m)
+    out = []
+    for target, ms in sorted(by.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        q = [m for m in ms if m["quoted"]]
+        quoted = {**_block(q), "speakers": [{"speaker": "a spokesman", **_block(q)}] if q else []}
+        entry = {"target": target, **_block(ms), "author": _block([m for m in ms if not m["quoted"]]),
+                 "quoted": quoted}
+        if detail:
+            entry["spans"] = list(ms)  # mention dicts, target included (MentionStance.to_json)
+        out.append(entry)
+    return out

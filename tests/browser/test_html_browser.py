@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fake_report import enrich  # noqa: E402
-from png import decode, stats  # noqa: E402
+from fake_report import enrich
+from tinypng import decode, stats
 
 CHROMIUM = next((p for p in (shutil.which("chromium"), shutil.which("chromium-browser")) if p), None)
 pytestmark = [

@@ -243,8 +243,27 @@ def _terms(sentence: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _mentions(sentence: dict[str, Any]) -> list[dict[str, Any]]:
-    """Stance mentions of one sentence (article offsets)."""
-    return [m for m in _unwrap_list(sentence.get("stance"), "mentions", "targets") if m.get("target")]
+    """Stance mentions of one sentence (article offsets): per-target entries with their
+    ``spans`` (the stance scorer's shape), or a flat list of mentions."""
+    out: list[dict[str, Any]] = []
+    for e in _unwrap_list(sentence.get("stance"), "mentions", "targets"):
+        spans = e.get("spans")
+        if isinstance(spans, list):
+            out += [{"target": e.get("target"), **m} for m in spans if isinstance(m, dict)]
+        else:
+            out.append(e)
+    return [m for m in out if m.get("target")]
+
+
+def _voices(v: Any) -> dict[str, str]:
+    """{target: "author +0.10 ×3 · quoted −0.20 ×1"} where a stance summary splits the voices."""
+    out = {}
+    for e in _unwrap_list(v, "targets"):
+        parts = [f"{name} {_fmt(_score(b))} ×{b.get('mentions', '?')}"
+                 for name in ("author", "quoted") if isinstance(b := e.get(name), dict) and b.get("mentions")]
+        if e.get("target") and parts:
+            out[str(e["target"])] = " · ".join(parts)
+    return out
 
 
 def _frame_scores(v: Any) -> dict[str, float]:
@@ -569,7 +588,9 @@ def _charts(report: Report, ids: _Ids,
     if targets:
         rows_t = targets[:MAX_TARGETS]
         values = [[scores[k].get(t) for k in range(len(secs))] for t in rows_t]
-        notes = [[f"{counts[k].get(t, 0)} mention(s)" for k in range(len(secs))] for t in rows_t]
+        voices = [_voices(s.get("stance")) for s in secs]
+        notes = [[f"{counts[k].get(t, 0)} mention(s)" + (f"; {voices[k][t]}" if t in voices[k] else "")
+                  for k in range(len(secs))] for t in rows_t]
         cols = [_heading(s) for s in secs]
         chart = svg.heat_map(ids("c"), "Stance toward each target in each section",
                              f"{len(rows_t)} targets by {len(secs)} sections; blue = favourable, "
@@ -631,15 +652,54 @@ _KNOWN = {"schema", "schema_version", "framing", "id", "source", "models", "titl
           "article", "sections", "summary"}
 
 
+def _voice_cell(b: Any) -> str:
+    if not isinstance(b, dict) or not b.get("mentions"):
+        return "–"
+    cell = f'{_fmt(_score(b))} {_label(b.get("label"))} <span class=muted>×{_e(b["mentions"])}</span>'
+    speakers = [sp for sp in _unwrap_list(b.get("speakers")) if sp.get("speaker")][:3]
+    if speakers:
+        cell += "<br>" + "<br>".join(f'<span class=muted>{_e(sp["speaker"])}</span> {_fmt(_score(sp))}'
+                                     for sp in speakers)
+    return cell
+
+
+def _targets_table(value: Any) -> str | None:
+    """The stance scorer's top-level ``targets`` (name, aliases, mentions, stance by voice)."""
+    rows = _unwrap_list(value, "targets")
+    if not rows or not all(r.get("name") for r in rows):
+        return None
+    has = {k: any(r.get(k) for r in rows) for k in ("kind", "aliases", "stance")}
+    headers = ["Target", *(["Kind"] if has["kind"] else []), *(["Aliases"] if has["aliases"] else []),
+               "Mentions", *(["Stance", "Author's voice", "Quoted voices"] if has["stance"] else [])]
+    body = []
+    for r in rows:
+        st = r.get("stance") if isinstance(r.get("stance"), dict) else {}
+        aliases = r.get("aliases") if isinstance(r.get("aliases"), list) else []
+        body.append([_e(r["name"]), *([_e(r.get("kind") or "–")] if has["kind"] else []),
+                     *([_e(", ".join(map(str, aliases))) or "–"] if has["aliases"] else []),
+                     _e(r.get("mentions", st.get("mentions", "–"))),
+                     *([(f'<span class=nw>{svg.mini_bar(_score(st))}{_fmt(_score(st))} '
+                         f'{_label(st.get("label"))}</span>') if st else "–",
+                        _voice_cell(st.get("author")), _voice_cell(st.get("quoted"))]
+                       if has["stance"] else [])])
+    n = len(headers)
+    numeric = [headers.index("Mentions")] + ([n - 3] if has["stance"] else [])
+    return (_table(headers, body, numeric=numeric)
+            + '<p class="note">Stance in [−1, 1] (P(favour) − P(against), mean over mentions); the '
+              "author's voice counts mentions outside quotations, quoted voices those inside.</p>")
+
+
 def _extras(report: Report) -> str:
-    """Top-level keys added by report hooks (``targets``, ``comparison`` ...), rendered generically."""
+    """Top-level keys added by report hooks (``targets``, ``comparison`` ...); unknown shapes are
+    rendered generically."""
     out = []
     for key, value in report.items():
         if key in _KNOWN or value in (None, [], {}):
             continue
         hid = f"h-x-{_slug(key)}"
+        content = (_targets_table(value) if key == "targets" else None) or _generic(value)
         out.append(f'<section aria-labelledby="{hid}"><h2 id="{hid}">'
-                   f'{_e(key.replace("_", " ").capitalize())}</h2>{_generic(value)}</section>')
+                   f'{_e(key.replace("_", " ").capitalize())}</h2>{content}</section>')
     return "".join(out)
 
 
