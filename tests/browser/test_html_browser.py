@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,34 @@ def test_browser_screenshot_is_not_blank(page, tmp_path: Path) -> None:  # type:
     variance, colours = stats(shot, step=3, max_rows=900)
     assert variance > 200, variance  # a blank page has ~0; text, tables and charts give ~1000+
     assert colours > 50, colours  # anti-aliased text plus the palette
+
+
+#: Test-only probe appended to a copy of the page: focus the first highlight, record what the
+#: keyboard user sees (tooltip text, focus ring) and whether anything overflows the viewport.
+PROBE = """<script>(function(){var m=document.querySelector("mark.term[tabindex]");m.focus();
+var b=document.body,cs=getComputedStyle(m);
+b.setAttribute("data-probe-active",String(document.activeElement===m));
+b.setAttribute("data-probe-tip",getComputedStyle(m,"::after").content);
+b.setAttribute("data-probe-want",m.getAttribute("data-tip"));
+b.setAttribute("data-probe-ring",cs.outlineStyle+" "+cs.outlineWidth);
+m.blur();
+b.setAttribute("data-probe-overflow",String(document.documentElement.scrollWidth-window.innerWidth));
+})();</script>"""
+
+
+@pytest.mark.parametrize("width", [1200, 420])
+def test_browser_keyboard_focus_shows_tooltip_and_page_fits(page, tmp_path: Path, width: int) -> None:  # type: ignore[no-untyped-def]
+    path, _ = page
+    probe = tmp_path / "probe.html"
+    probe.write_text(path.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"),
+                     encoding="utf-8")
+    res = chromium(probe, tmp_path, "--dump-dom", f"--window-size={width},1000")
+    assert console_messages(res.stderr) == []
+    body = dict(re.findall(r'data-probe-([a-z]+)="([^"]*)"', res.stdout))
+    assert body["active"] == "true"  # a highlight takes keyboard focus
+    assert unescape(body["tip"]).strip('"') == unescape(body["want"]) != ""  # focus shows its tooltip
+    assert not body["ring"].startswith("none")  # with a visible focus ring
+    assert int(body["overflow"]) <= 0  # no sideways scrolling, even on a phone-sized window
 
 
 def test_console_check_catches_errors(tmp_path: Path) -> None:

@@ -68,7 +68,7 @@ figcaption{font-size:.9rem;margin-top:.35rem}
 .chart .num{font-variant-numeric:tabular-nums}
 .chart .on-dark{fill:#fff}
 svg.mini{vertical-align:middle;margin-right:.35rem}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:.5rem 2rem}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(440px,100%),1fr));gap:.5rem 2rem}
 details{margin:.5rem 0 1rem;border:1px solid var(--line);border-radius:6px;padding:.2rem .75rem}
 summary{cursor:pointer;font-weight:600;padding:.2rem 0}
 .lab{font-weight:600;white-space:nowrap}
@@ -93,7 +93,8 @@ mark.stance-favor{border:2px solid var(--pos)}
 mark.stance-against{border:2px dashed var(--neg)}
 mark[data-tip]:hover::after,mark[data-tip]:focus::after{content:attr(data-tip);position:absolute;
 left:0;top:calc(100% + 4px);z-index:5;background:#1b1b1b;color:#fff;font-size:.8rem;
-font-weight:400;line-height:1.3;padding:.3rem .5rem;border-radius:4px;white-space:nowrap}
+font-weight:400;line-height:1.3;padding:.3rem .5rem;border-radius:4px;width:max-content;
+max-width:min(24rem,80vw);white-space:normal;text-align:left}
 .swatch{padding:0 .3em}
 footer{border-top:1px solid var(--line);margin-top:3rem;padding-top:.75rem;font-size:.85rem}
 @media print{
