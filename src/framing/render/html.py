@@ -384,6 +384,17 @@ def _paragraph_html(p: dict[str, Any]) -> str:
             f'<p>{highlight(p.get("text", ""), p.get("start", 0), spans)}</p></div>')
 
 
+def _mention_evidence(m: dict[str, Any]) -> str:
+    said = m.get("text") if m.get("text") and m.get("text") != m["target"] else None
+    ev = m.get("evidence")
+    voice = (f"quoted{': ' + str(m['speaker']) if m.get('speaker') else ''}" if m.get("quoted")
+             else "")
+    extra = "; ".join(x for x in (voice, ", ".join(map(str, ev[:5])) if isinstance(ev, list) else "") if x)
+    return (f"{_e(m['target'])}{f' <span class=muted>“{_e(said)}”</span>' if said else ''} "
+            f"<span class=nw>{_fmt(_num(m.get('score')))} {_label(m.get('label'))}</span>"
+            f"{f' <span class=muted>({_e(extra)})</span>' if extra else ''}")
+
+
 def _evidence_rows(unit: dict[str, Any]) -> str:
     """Every sentence of a section with the evidence behind each of its scores."""
     sents = [(p.get("index", 0) + 1, s) for p in unit.get("paragraphs", []) for s in p.get("sentences", [])]
@@ -400,9 +411,7 @@ def _evidence_rows(unit: dict[str, Any]) -> str:
             for t in _terms(s)) or "–", False))
     if any(_mentions(s) for _, s in sents):
         cols.append(("Stance toward targets", lambda s: "<br>".join(
-            f"{_e(m['target'])}: {_label(m.get('label'))} {_fmt(_num(m.get('score')))}"
-            f"{' <span class=muted>(quoted)</span>' if m.get('quoted') else ''}"
-            for m in _mentions(s)) or "–", False))
+            _mention_evidence(m) for m in _mentions(s)) or "–", False))
     if any(_score(s.get("bias")) is not None for _, s in sents):
         cols.append(("Bias", lambda s: _fmt(_score(s.get("bias")), False), True))
     if any(_frame_scores(s.get("frames")) for _, s in sents):
