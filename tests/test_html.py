@@ -11,7 +11,7 @@ import copy
 import io
 import json
 import re
-from html import unescape
+from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -167,6 +167,12 @@ def test_html_highlights_every_term_and_mention(full) -> None:  # type: ignore[n
                          ("hedge", "dotted"), ("booster", "dashed")):
         assert re.search(rf"\.cat-{cat}\{{[^}}]*underline {pattern}", page), cat
     assert ":focus-visible" in page and "mark[data-tip]:hover::after,mark[data-tip]:focus::after" in page
+    # frames: labelled frames are ticked, the sentences behind them cited
+    labelled = full["sections"][0]["frames"]["labels"][0]
+    assert f"{full['sections'][0]['frames']['scores'][labelled]:.2f}✓" in page
+    ev = full["sections"][0]["frames"]["evidence"][labelled][0]
+    assert escape(next(s["text"] for _, p in _paras(full) for s in p["sentences"]
+                       if s["start"] == ev["start"])) in page
     # top-level hook keys are rendered generically
     assert 'id="h-x-targets"' in page and 'id="h-x-comparison"' in page
     # the heat map prints every value (not colour alone)
@@ -216,7 +222,7 @@ def test_html_reads_other_summary_shapes(full, shape) -> None:  # type: ignore[n
     r = copy.deepcopy(full)
     for sec in r["sections"]:
         st = {e["target"]: {"score": e["score"], "mentions": e["mentions"]} for e in sec["stance"]}
-        fr = sec["frames"]
+        fr = sec["frames"]["scores"]
         if shape == "dict":  # {target: {...}}, frames as a list, flat sentence mentions
             sec["stance"] = st
             sec["frames"] = [{"frame": f, "score": v} for f, v in fr.items()]
@@ -228,7 +234,7 @@ def test_html_reads_other_summary_shapes(full, shape) -> None:  # type: ignore[n
             sec["bias"] = sec["bias"]["score"]
         else:
             sec["stance"] = {"targets": st}
-            sec["frames"] = {"scores": fr}
+            sec["frames"] = {"mean": fr}
             for p in sec["paragraphs"]:
                 for s in p["sentences"]:
                     s["loaded_terms"] = {"spans": s["loaded_terms"]}

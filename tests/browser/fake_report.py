@@ -77,7 +77,8 @@ def enrich(report: dict[str, Any]) -> dict[str, Any]:
     r["comparison"] = {"most_negative_section": 8, "sentiment_range": 0.19}
     r["summary"]["loaded_density"] = 0.0123
     r["summary"]["bias"] = {"score": 0.31}
-    r["summary"]["frames"] = {"Security_and_defense": 0.4, "Economic": 0.3}
+    r["summary"]["frames"] = {"scores": {"Security_and_defense": 0.4, "Economic": 0.3},
+                              "labels": ["Security_and_defense"], "evidence": {}}
     return r
 
 
@@ -87,7 +88,12 @@ def _summarise(unit: dict[str, Any], terms: list[dict[str, Any]], mentions: list
     unit["loaded_terms"] = [t for t in terms if t["category"] in ("loaded", "name_calling", "exaggeration")]
     unit["loaded_density"] = round(len(unit["loaded_terms"]) / words, 4)
     unit["stance"] = _per_target(mentions)
-    unit["frames"] = {f: round(sum(fr[f] for fr in frames) / len(frames), 4) for f in frames[0]} if frames else {}
+    scores = {f: round(sum(fr[f] for fr in frames) / len(frames), 4) for f in frames[0]} if frames else {}
+    sents = _sentences(unit)
+    unit["frames"] = {  # frames.summarize(): pooled scores, labels over threshold, evidence
+        "scores": scores, "labels": sorted((f for f, v in scores.items() if v >= 0.25), key=lambda f: -scores[f]),
+        "evidence": {f: [{"start": s["start"], "end": s["end"], "p": s["frames"][f]}
+                         for s in sorted(sents, key=lambda s: -s["frames"][f])[:2]] for f in scores}}
     unit["bias"] = {"score": round(sum(bias) / len(bias), 4) if bias else 0.0}
 
 

@@ -283,6 +283,21 @@ def _frame_scores(v: Any) -> dict[str, float]:
     return out
 
 
+def _frame_labels(v: Any) -> list[str]:
+    """Frames a unit's summary labels as present (above their tuned thresholds), if it says."""
+    labels = v.get("labels") if isinstance(v, dict) else None
+    return [str(x) for x in labels] if isinstance(labels, list) else []
+
+
+def _main_frame(v: Any) -> tuple[str, float] | None:
+    """The unit's main frame: its first label, else its highest score."""
+    fr = _frame_scores(v)
+    if not fr:
+        return None
+    name = next((f for f in _frame_labels(v) if f in fr), None) or max(fr, key=lambda f: fr[f])
+    return name, fr[name]
+
+
 def _target_scores(v: Any) -> dict[str, float]:
     """{target: stance score} from a stance summary of any of the plausible shapes."""
     if isinstance(v, dict):
@@ -467,9 +482,7 @@ def _header(report: Report) -> str:
         items.append(f"<div><dt>Loaded terms</dt><dd>{len(lt)}</dd></div>")
     if (b := _score(s.get("bias"))) is not None:
         items.append(f"<div><dt>Bias</dt><dd>{_fmt(b, False)}</dd></div>")
-    fr = _frame_scores(s.get("frames"))
-    if fr:
-        top = max(fr.items(), key=lambda kv: kv[1])
+    if top := _main_frame(s.get("frames")):
         items.append(f"<div><dt>Main frame</dt><dd>{_e(_frame_name(top[0]))} {top[1]:.2f}</dd></div>")
     return (f'<header><h1>{_e(report.get("title") or "(untitled)")}</h1>'
             f'<p class="muted">{_e(report.get("source"))}</p>'
@@ -497,11 +510,8 @@ def _profile(report: Report, stance: tuple[list[str], list[dict[str, float]], li
         cols.append(("Bias", lambda x: _fmt(_score(x.get("bias")), False), True))
     if any(_frame_scores(x.get("frames")) for x in secs):
         def top_frame(x: dict[str, Any]) -> str:
-            fr = _frame_scores(x.get("frames"))
-            if not fr:
-                return "–"
-            name, v = max(fr.items(), key=lambda kv: kv[1])
-            return f"{_e(_frame_name(name))} {v:.2f}"
+            top = _main_frame(x.get("frames"))
+            return f"{_e(_frame_name(top[0]))} {top[1]:.2f}" if top else "–"
         cols.append(("Main frame", top_frame, False))
     targets, scores, counts = stance
     if targets:
@@ -620,21 +630,43 @@ def _charts(report: Report, ids: _Ids,
         names = sorted({f for fr in frames for f in fr},
                        key=lambda f: (-max(fr.get(f, 0.0) for fr in frames), f))[:MAX_FRAMES]
         values = [[fr.get(f) for fr in frames] for f in names]
+        labels = [set(_frame_labels(s.get("frames"))) for s in secs]
+        marks = [[f in lab for lab in labels] for f in names]
         vmax = max((v for row in values for v in row if v is not None), default=1.0) or 1.0
         chart = svg.heat_map(ids("c"), "Frames in each section",
                              f"The {len(names)} strongest frames by {len(secs)} sections; darker = "
-                             "stronger.", [_frame_name(f) for f in names],
-                             [_heading(s) for s in secs], values, signed=False, vmax=vmax,
-                             fmt="{:.2f}")
+                             "stronger; ✓ = above the frame's threshold.",
+                             [_frame_name(f) for f in names], [_heading(s) for s in secs], values,
+                             signed=False, vmax=vmax, fmt="{:.2f}", marks=marks)
         data = _table(["Frame", *(f"§{k + 1}" for k in range(len(secs)))],
-                      ([_e(_frame_name(f)), *(_fmt(v, False) for v in vals)]
-                       for f, vals in zip(names, values, strict=True)),
-                      numeric=range(1, len(secs) + 1))
+                      ([_e(_frame_name(f)), *(_fmt(v, False) + (" ✓" if m else "")
+                                              for v, m in zip(vals, mk, strict=True))]
+                       for f, vals, mk in zip(names, values, marks, strict=True)),
+                      numeric=range(1, len(secs) + 1)) + _frame_evidence(report)
         out.append('<h3 id="h-frames">Frames × sections</h3>' + _figure(
-            chart, f"Frame scores per section (darker = stronger; every cell prints its value). {key}",
-            data))
+            chart, "Frame scores per section (darker = stronger; every cell prints its value; "
+                   f"✓ = the section is labelled with that frame). {key}", data))
     out.append("</section>")
     return "".join(out)
+
+
+def _frame_evidence(report: Report) -> str:
+    """The sentences behind each section's frames, where the frames summary lists them."""
+    text = {s.get("start"): s.get("text", "") for _, p in _paragraphs(report) for s in p.get("sentences", [])}
+    rows = []
+    for sec in report.get("sections", []):
+        ev = (sec.get("frames") or {}).get("evidence") if isinstance(sec.get("frames"), dict) else None
+        if not isinstance(ev, dict):
+            continue
+        for frame, sents in ev.items():
+            cites = [f"{_e(text.get(x.get('start'), ''))} <span class=muted>({_fmt(_num(x.get('p')), False)})</span>"
+                     for x in _unwrap_list(sents) if text.get(x.get("start"))]
+            if cites:
+                rows.append([f"§{sec.get('index', 0) + 1}", _e(_frame_name(frame)), "<br>".join(cites)])
+    if not rows:
+        return ""
+    return ("<p class=note>The sentences most typical of each frame in each section "
+            "(probability of the frame):</p>" + _table(["Section", "Frame", "Sentences"], rows))
 
 
 def _article(report: Report) -> str:
@@ -748,7 +780,7 @@ def _metrics(entry: dict[str, Any]) -> dict[str, Any]:
     """Headline figures of a batch entry: a full report, or a flat dict of figures."""
     s = entry.get("summary") if isinstance(entry.get("summary"), dict) else entry
     art = entry.get("article") if isinstance(entry.get("article"), dict) else {}
-    fr = _frame_scores(s.get("frames"))
+    top = _main_frame(s.get("frames"))
     return {
         "sections": s.get("sections", art.get("sections")),
         "sentences": s.get("sentences", art.get("sentences")),
@@ -757,7 +789,7 @@ def _metrics(entry: dict[str, Any]) -> dict[str, Any]:
         "label": (s.get("sentiment") or {}).get("label") if isinstance(s.get("sentiment"), dict) else None,
         "loaded_density": _num(s.get("loaded_density")),
         "bias": _score(s.get("bias")),
-        "frame": max(fr.items(), key=lambda kv: kv[1])[0] if fr else None,
+        "frame": top[0] if top else None,
     }
 
 

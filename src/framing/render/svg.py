@@ -210,11 +210,11 @@ def bar_chart(uid: str, title: str, desc: str, rows: Sequence[tuple[str, float |
 def heat_map(uid: str, title: str, desc: str, rows: Sequence[str], cols: Sequence[str],
              values: Sequence[Sequence[float | None]], *, notes: Sequence[Sequence[str]] = (),
              signed: bool = True, vmax: float = 1.0, fmt: str = "{:+.2f}",
-             cell_w: int = 64, cell_h: int = 30) -> str:
+             marks: Sequence[Sequence[bool]] = (), cell_w: int = 64, cell_h: int = 30) -> str:
     """Rows x columns of coloured cells, each printing its value ('–' where there is none).
 
     Columns are numbered (§1, §2 ...) with the full name as tooltip; ``notes[r][c]`` is extra
-    tooltip text for a cell (e.g. the number of mentions behind it).
+    tooltip text for a cell (e.g. the number of mentions behind it); ``marks[r][c]`` adds a ✓.
     """
     label_w, top = 200, 26
     width = label_w + cell_w * max(len(cols), 1) + 8
@@ -236,6 +236,8 @@ def heat_map(uid: str, title: str, desc: str, rows: Sequence[str], cols: Sequenc
             else:
                 fill = diverging(v, vmax) if signed else sequential(v, vmax)
                 text = fmt.format(v)
+                if marks and r < len(marks) and c < len(marks[r]) and marks[r][c]:
+                    text += "✓"
             tip = f"{name} · §{c + 1} {cols[c]}: {text}" + (f" ({note})" if note else "")
             out.append(f'<g><title>{_esc(tip)}</title><rect x="{x + 1}" y="{y + 1}" '
                        f'width="{cell_w - 2}" height="{cell_h - 2}" fill="{fill}" stroke="#BBB"/>'
