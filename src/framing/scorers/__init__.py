@@ -72,6 +72,7 @@ _FACTORIES: dict[str, Callable[[ScorerConfig], Any]] = {}
 #: name -> module that registers it (imported on first use).
 _MODULES: dict[str, str] = {
     "sentiment": "framing.scorers.sentiment",
+    "stance": "framing.scorers.stance",
 }
 #: The scorers ``analyze`` runs when none are named, in this order.
 DEFAULT_SCORERS: tuple[str, ...] = ("sentiment",)

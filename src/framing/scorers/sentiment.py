@@ -1,7 +1,7 @@
 """Sentence sentiment: a trained head over the shared encoder output, with VADER beside it.
 
 Scale: ``score`` in [-1, 1] (negative .. positive) is the head's predicted NYT-editorial human
-mean rating (-4..+4 scale) divided by ``RATING_SCALE`` and clipped; ``lexicon`` is VADER's compound
+mean rating (-4..+4 scale) divided by a scale fitted on dev and clipped (models/README.md); ``lexicon`` is VADER's compound
 score in [-1, 1] for the same sentence, shown as the lexicon view. Evidence: the VADER lexicon
 words with their valence, so a reader sees which words carry the lexicon score.
 """
@@ -18,10 +18,9 @@ from ..heads import Head, load_head
 from ..resources import artifact
 from . import Batch, ScorerConfig, register
 
-#: Ratings in the training data span about -2.8..+2.6 on a -4..+4 scale; 3 maps that to ~[-1, 1].
-RATING_SCALE = 3.0
-#: |human mean rating| <= 0.5 is "neutral" in our 3-class evaluation (a sixth of RATING_SCALE).
-NEUTRAL_BAND = 0.5 / RATING_SCALE
+#: |score| <= this is "neutral" (a sixth of the scale: a human mean rating within ±0.5 of 0 on
+#: the -4..+4 scale when the scale is 3).
+NEUTRAL_BAND = 1 / 6
 
 
 def label_for(score: float) -> str:
@@ -94,8 +93,7 @@ class SentimentScorer:
         if not texts:
             return []
         feats = head_inputs(batch.enc.pooled, texts)
-        raw = self.head(feats)[:, 0]  # predicted human mean rating, -4..+4
-        scores = np.clip(raw / RATING_SCALE, -1.0, 1.0)
+        scores = self.head(feats)[:, 0]  # [-1, 1]: scaled, clipped predicted rating
         lex = feats[:, batch.enc.dim]
         return [SentimentResult(float(s), label_for(float(s)), float(v), lexicon_evidence(t))
                 for s, v, t in zip(scores, lex, texts, strict=True)]

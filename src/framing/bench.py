@@ -1,0 +1,104 @@
+"""``make bench``: start-up, memory and throughput of this machine, each against the encoder floor.
+
+The floor is arithmetic: MiniLM-L6 costs about 2 * 22M multiply-adds... precisely 2 * params_per_token
+FLOPs per token (~21 MFLOP/token for 6 layers x 384 hidden, attention over short sentences
+included), divided into this machine's measured fp32 GEMM rate. Each figure is printed with its
+ratio to that floor so runs on different machines compare.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "seeds" / "000_2cd8e75922315d1a.txt"
+FLOP_PER_TOKEN = 21e6  # MiniLM-L6-H384: 2 x ~10.6M weight MACs per token (embeddings excluded)
+
+
+def gemm_gflops(n: int = 1024, reps: int = 10) -> float:
+    import numpy as np
+
+    a = np.random.default_rng(0).standard_normal((n, n), dtype=np.float32)
+    b = np.random.default_rng(1).standard_normal((n, n), dtype=np.float32)
+    a @ b  # warm up BLAS threads
+    t = time.perf_counter()
+    for _ in range(reps):
+        a @ b
+    return 2 * n**3 * reps / (time.perf_counter() - t) / 1e9
+
+
+def run_cli(args: list[str], reps: int) -> tuple[list[float], int]:
+    """Wall times of whole `framing ...` processes, and the largest child peak RSS (KiB)."""
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "framing", *args], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t)
+    return times, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def synthetic_articles(n: int, seed: int = 7) -> list[str]:
+    """n articles made by re-sampling the seed's paragraphs (realistic sentence lengths)."""
+    paras = [ln for ln in SEED.read_text(encoding="utf-8").splitlines() if len(ln.split()) > 8]
+    rng = random.Random(seed)
+    return ["\n".join(rng.sample(paras, 12)) for _ in range(n)]
+
+
+def main() -> None:
+    from .encoder import load_encoder
+    from .load import load_text
+    from .pipeline import Pipeline
+    from .scorers import available
+
+    out: dict[str, object] = {"machine": {"cpus": os.cpu_count()}}
+    gflops = gemm_gflops()
+    enc = load_encoder()
+    seed_sents = [s for s in load_text(SEED.read_text(encoding="utf-8"), str(SEED)).text.split(". ") if s]
+    tokens_per_sentence = statistics.mean(len(e.ids) for e in enc.tokenizer.encode_batch(seed_sents))
+    floor = gflops * 1e9 / (FLOP_PER_TOKEN * tokens_per_sentence)
+    out["gemm_gflops"] = round(gflops, 1)
+    out["floor_sentences_per_s"] = round(floor, 1)
+    out["tokens_per_sentence"] = round(tokens_per_sentence, 1)
+
+    cold, rss = run_cli(["analyze", str(SEED), "--format", "json"], 1)
+    warm, rss = run_cli(["analyze", str(SEED), "--format", "json"], 5)
+    helps, _ = run_cli(["--help"], 5)
+    out["seed_cold_s"] = round(cold[0], 3)
+    out["seed_warm_median_s"] = round(statistics.median(warm), 3)
+    out["help_median_s"] = round(statistics.median(helps), 3)
+    out["peak_rss_mb"] = round(rss / 1024, 1)
+
+    articles = synthetic_articles(int(os.environ.get("FRAMING_BENCH_ARTICLES", "200")))
+    docs = [load_text(a, f"bench-{i}") for i, a in enumerate(articles)]
+    pipe = Pipeline(available())  # every scorer on
+    pipe.scorers, pipe.encoder  # load outside the timed region  # noqa: B018
+    t = time.perf_counter()
+    analyses = list(pipe.analyze_many((d, None) for d in docs))
+    batch_s = time.perf_counter() - t
+    n_sent = sum(len(a.article.sentences) for a in analyses)
+    texts = [a.article.text[s.start:s.end] for a in analyses for s in a.article.sentences]
+    t = time.perf_counter()
+    enc.encode(texts)
+    enc_s = time.perf_counter() - t
+    out["batch"] = {"articles": len(docs), "sentences": n_sent, "scorers": available(),
+                    "sentences_per_s": round(n_sent / batch_s, 1),
+                    "ratio_to_floor": round(n_sent / batch_s / floor, 3)}
+    out["encoder_only"] = {"sentences_per_s": round(n_sent / enc_s, 1),
+                           "ratio_to_floor": round(n_sent / enc_s / floor, 3)}
+    out["batch_vs_encoder"] = round(enc_s / batch_s, 3)
+    out["targets"] = {"seed_cold_s<=": 1.5, "help_s<=": 0.3, "peak_rss_mb<=": 400,
+                      "batch_ratio_to_floor>=": 0.85}
+    sys.stdout.write(json.dumps(out, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
