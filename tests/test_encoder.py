@@ -1,0 +1,65 @@
+"""The encoder: the fast int8 ONNX path matches the torch fp32 path; batching does not leak."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from framing.encoder import MAX_TOKENS, load_encoder
+
+pytestmark = pytest.mark.model
+
+TEXTS = [
+    "Then, on Jan. 7, Iran attacked two vast U.S. bases on Iraqi territory.",
+    "China is already Iraq’s largest trading partner, while Iraq is now China’s second-largest oil supplier.",
+    "Wall Street’s ruthless and expanding efforts to starve every country into compliance need to be met.",
+    "Yes.",
+]
+
+
+@pytest.fixture(scope="module")
+def torch_encoder():  # type: ignore[no-untyped-def]
+    return load_encoder("torch")
+
+
+def cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a * b).sum(-1) / np.linalg.norm(a, axis=-1) / np.linalg.norm(b, axis=-1)
+
+
+def test_encoder_onnx_matches_torch(encoder, torch_encoder) -> None:  # type: ignore[no-untyped-def]
+    """Tolerance: int8 weights/activations vs fp32 keep pooled cosine >= 0.995 (0.999 typical)
+    and token-state cosine >= 0.98; head outputs then differ by < 0.05 on a [-1, 1] scale."""
+    a, b = encoder.encode(TEXTS), torch_encoder.encode(TEXTS)
+    assert a.pooled.shape == b.pooled.shape == (len(TEXTS), 384)
+    assert cos(a.pooled, b.pooled).min() >= 0.995
+    for sa, sb, oa, ob in zip(a.states, b.states, a.offsets, b.offsets, strict=True):
+        assert sa.shape == sb.shape
+        assert (oa == ob).all()
+        assert cos(sa, sb).mean() >= 0.98
+    from framing.scorers import Batch, get
+
+    sent = get("sentiment")
+    quotes = [[] for _ in TEXTS]
+    sa = [r.score for r in sent.score(Batch(TEXTS, a, quotes))]
+    sb = [r.score for r in sent.score(Batch(TEXTS, b, quotes))]
+    assert np.abs(np.array(sa) - np.array(sb)).max() < 0.05
+
+
+def test_encoder_offsets_index_the_sentence(encoder) -> None:  # type: ignore[no-untyped-def]
+    enc = encoder.encode(TEXTS[:1])
+    text = TEXTS[0]
+    pieces = [text[s:e] for s, e in enc.offsets[0] if e > s]
+    assert pieces[:4] == ["Then", ",", "on", "Jan"]
+    assert enc.states[0].shape[0] == len(enc.offsets[0])
+
+
+def test_encoder_batch_composition_does_not_change_results(encoder) -> None:  # type: ignore[no-untyped-def]
+    alone = encoder.encode(TEXTS[:1]).pooled[0]
+    mixed = encoder.encode([TEXTS[3], TEXTS[1], TEXTS[0] * 1, "word " * 200]).pooled[2]
+    assert cos(alone, mixed) >= 0.998  # int8 activation scales are per batch: a small, bounded drift
+
+
+def test_encoder_truncates_long_input(encoder) -> None:  # type: ignore[no-untyped-def]
+    enc = encoder.encode(["word " * 600])
+    assert enc.truncated == [True]
+    assert enc.states[0].shape[0] == MAX_TOKENS
