@@ -84,3 +84,24 @@ def test_segment_run_on_text_is_cut_and_covered() -> None:
 def test_segment_is_deterministic(seed_path) -> None:
     doc = load(str(seed_path))
     assert segment(doc) == segment(doc)
+
+
+def test_segment_one_paragraph_per_line_survives_blank_lines(seed_text: str) -> None:
+    """The seed's layout with a blank line after the title and before each heading."""
+    lines = seed_text.splitlines()
+    heads = {"NATO pulling out", "Threat of sanctions on Iraq backfires", "U.S. sanctions on Iran",
+             "Iraq-Iran trade expands", "Chinese projects in Iraq", "Chinese projects with Iran",
+             "Attacks breed resistance"}
+    spaced = "\n".join(("\n" + ln + "\n" if ln in heads else ln) for ln in lines)
+    spaced = spaced.replace(lines[0] + "\n", lines[0] + "\n\n", 1)
+    art = segment(Document(spaced, "<t>", "txt"))
+    assert len(art.paragraphs) == 44
+    assert [s.heading for s in art.sections] == SEED_HEADINGS
+
+
+def test_segment_hard_wrapped_paragraph_is_one_paragraph() -> None:
+    text = ("The minister said on Tuesday that the\nnew budget would cut spending on roads and\n"
+            "schools by a tenth.\n\nCritics disagreed.\n")
+    art = segment(Document(text, "<t>", "txt"))
+    assert len(art.paragraphs) == 2
+    assert len(art.paragraphs[0].sentences) == 1

@@ -25,6 +25,7 @@ MAX_HEADING_WORDS = 12
 MAX_TITLE_WORDS = 25
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _END_PUNCT = tuple('.!?:;,"”’\')…')
+_SENTENCE_END = frozenset('.!?"”’)…:')
 _QUOTE_PAIRS = (("“", "”"), ("«", "»"), ("„", "“"))
 
 
@@ -123,26 +124,28 @@ def find_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return sorted(sp for sp in spans if sp[1] > sp[0])
 
 
+def _one_per_line(text: str, block: list[tuple[int, int]]) -> bool:
+    """A block whose lines each end a sentence is a paragraph per line (the seed's layout);
+    a hard-wrapped paragraph has lines ending mid-sentence."""
+    if len(block) < 2:
+        return False
+    ends = [text[e - 1] in _SENTENCE_END for _, e in block[:-1]]
+    return sum(ends) >= 0.8 * len(ends)
+
+
 def _blocks(doc: Document) -> list[list[tuple[int, int]]]:
-    """Groups of non-empty lines. Blank lines separate blocks when the text has any; otherwise
-    every line is a block of its own (one paragraph per line, as in the seed)."""
-    lines = list(_lines(doc.text))
-    has_blank = any(s == e for s, e in lines[:-1]) and any(
-        s == e and i and lines[i - 1][0] != lines[i - 1][1] for i, (s, e) in enumerate(lines))
+    """Groups of lines that form one paragraph: blank lines separate blocks, and a block whose
+    lines each end a sentence is split into one paragraph per line."""
+    text = doc.text
     blocks: list[list[tuple[int, int]]] = []
     cur: list[tuple[int, int]] = []
-    for s, e in lines:
+    for s, e in [*_lines(text), (0, 0)]:
         if s == e:
             if cur:
-                blocks.append(cur)
+                blocks.extend([[ln] for ln in cur] if _one_per_line(text, cur) else [cur])
                 cur = []
             continue
-        if has_blank:
-            cur.append((s, e))
-        else:
-            blocks.append([(s, e)])
-    if cur:
-        blocks.append(cur)
+        cur.append((s, e))
     return blocks
 
 
