@@ -3,8 +3,9 @@
 An entry is keyed by ``sha256(fingerprint, format, title, targets, text)``. The *fingerprint*
 names everything else that can change a report:
 
-* ``framing`` version and a digest of the package's source files (a code change, including a
-  scorer whose ``version`` was bumped, invalidates the cache);
+* ``framing`` version and a digest of the framing source files loaded for the run (the
+  pipeline, segmentation, aggregation, JSON and the scorers in use: editing one of them,
+  e.g. a scorer whose ``version`` was bumped, invalidates the cache);
 * the encoder id as ``Pipeline.provenance()`` reports it (computed without loading the encoder,
   so that a fully cached run never loads the model), plus a digest of a ``--model DIR``;
 * each scorer's ``name``/``version`` and the scorer options;
@@ -68,8 +69,29 @@ def dir_digest(path: str, pattern: str = "*", skip: frozenset[str] = frozenset()
 
 
 def code_digest() -> str:
-    """Digest of the framing source that shapes reports (segmentation, scorers, aggregation, JSON)."""
-    return dir_digest(str(Path(__file__).parent), "*.py", NOT_REPORT_CODE | {"train"})
+    """Digest of the framing source that shapes reports: the modules loaded once the scorers are
+    built (the pipeline, segmentation, aggregation, JSON and each scorer with what it imports);
+    other scorers' and training code does not invalidate the cache."""
+    import importlib
+    import sys
+
+    for name in ("pipeline", "segment", "load", "aggregate", "render.json"):
+        importlib.import_module(f"framing.{name}")
+    pkg = Path(__file__).resolve().parent
+    files = []
+    for mod in list(sys.modules.values()):
+        f = getattr(mod, "__file__", None)
+        if not f or not str(getattr(mod, "__name__", "")).startswith("framing"):
+            continue
+        path = Path(f).resolve()
+        if not path.is_relative_to(pkg):
+            continue
+        rel = path.relative_to(pkg).as_posix()
+        if rel not in NOT_REPORT_CODE and not rel.startswith("train/"):
+            files.append(rel)
+    h = hashlib.sha256()
+    _hash_files(h, pkg, [pkg / r for r in sorted(set(files))])
+    return h.hexdigest()[:16]
 
 
 def models_digest() -> str:
@@ -100,12 +122,13 @@ def encoder_id(pipe: Any) -> str:
 
 def fingerprint(pipe: Any) -> dict[str, Any]:
     """Everything besides the article that determines its report (see the module docstring)."""
+    scorers = {s.name: s.version for s in pipe.scorers}  # first: builds (imports) the scorers
     return {
         "cache_format": CACHE_FORMAT,
         "framing": __version__,
         "code": code_digest(),
         "encoder": encoder_id(pipe),
-        "scorers": {s.name: s.version for s in pipe.scorers},
+        "scorers": scorers,
         "options": pipe.config.options,
         "lexicons": [dir_digest(str(p)) for p in pipe.config.lexicons],
         "models": models_digest(),
