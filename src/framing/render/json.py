@@ -101,3 +101,15 @@ def targets_report(analysis: Any, summ: Any) -> dict[str, Any]:
 
 REPORT_HOOKS.append(targets_report)
 # ---- end stance ------------------------------------------------------------------------------
+
+
+# ---- section profiles (issue 5): top-level "comparison" --------------------------------------
+def comparison_report(analysis: Any, summ: Any) -> dict[str, Any]:
+    """``"comparison"``: section profiles, deviations with evidence, arc, findings (profile.py)."""
+    from ..profile import comparison_hook
+
+    return comparison_hook(analysis, summ)
+
+
+REPORT_HOOKS.append(comparison_report)
+# ---- end section profiles --------------------------------------------------------------------

@@ -1,0 +1,676 @@
+"""Section profiles: how each section of one article frames its subject, and how it differs.
+
+``profile(report) -> dict`` reads an aggregated JSON report (``render.json.to_dict`` output, or
+the same shape) and returns the ``"comparison"`` key of that report:
+
+* ``sections``: per section its sentiment, stance toward the article's top targets, loaded-term
+  density, bias and dominant frames, plus ``distinctive``: the metrics on which the section
+  deviates most from the rest of the article, each with the evidence behind it;
+* ``arc``: one point per paragraph (sentiment, stance toward the top targets, loaded density,
+  bias) so the course of the article can be plotted;
+* ``findings``: short plain-English sentences a reader can check against the text.
+
+It works with whichever scorers ran: sentiment is always there; stance, loaded terms, bias and
+frames add their metrics when their keys are present. Pure function of the report (no models).
+
+Deviation rule: for section ``s`` and metric ``m``, ``rest`` is the weighted mean of ``m`` over
+the other sections (weights: words; mentions for stance). For word-weighted means and densities
+that is exactly the value of the rest of the article. ``z = (value - rest) / max(sd, FLOOR[m])``
+where ``sd`` is the spread of the other sections' values and ``FLOOR`` the smallest difference we
+treat as more than noise (so two near-identical sections do not produce a large z).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+Report = dict[str, Any]
+
+#: Loaded-language categories of the ``loaded_terms`` scorer (hedges/boosters are not loaded).
+LOADED_CATEGORIES = ("loaded", "name_calling", "exaggeration")
+#: Targets profiled per section (ranked by the article's prominence).
+TOP_TARGETS = 4
+#: Dominant frames listed per section.
+TOP_FRAMES = 3
+#: Deviations kept per section, and the |z| a deviation needs to be listed.
+DEVIATIONS = 3
+MIN_Z = 1.0
+#: At most this many of a section's deviations are frames (14 frames would crowd out the rest).
+MAX_FRAME_DEVIATIONS = 2
+#: Sentences / terms of evidence kept per deviation.
+EVIDENCE_K = 2
+TERMS_K = 4
+#: Stance deviations need this many mentions in the section (one mention is an anecdote).
+MIN_MENTIONS = 2
+#: Frame probabilities are clipped to [CLIP, 1 - CLIP] before the logit: a frame that is near zero
+#: everywhere (1e-4 vs 1e-3) must not look distinctive, nor one saturated near 1 everywhere.
+FRAME_CLIP = 0.02
+#: Smallest spread per metric kind (scale units): sentiment and bias in [-1, 1] / [0, 1] score
+#: units, loaded density in terms per 100 words, frames in logits, stance in score units.
+FLOOR = {"sentiment": 0.05, "loaded": 0.5, "bias": 0.05, "frame": 0.5, "stance": 0.1}
+#: How findings refer to the untitled section before the first heading.
+OPENING = "the untitled opening section"
+#: Frame findings ("the most Economic section"), one per section, strongest first.
+FRAME_FINDINGS = 4
+#: A frame deviation counts only where the frame is present somewhere: the section or the rest
+#: reaches this probability.
+FRAME_PRESENT = 0.2
+SNIPPET = 90  # characters of a quoted evidence sentence in a finding
+
+
+# ----------------------------------------------------------------------------- report access
+def _heading(sec: dict[str, Any]) -> str | None:
+    return sec.get("heading") or None
+
+
+def section_name(sec: dict[str, Any]) -> str:
+    """How a finding names a section: its heading in curly quotes, or the opening section."""
+    h = _heading(sec)
+    return f"“{h}”" if h else OPENING
+
+
+def _words(text: str) -> int:
+    return max(1, len(text.split()))  # same rule as Article.words / aggregate.weights
+
+
+def _sentences(sec: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
+    for p in sec.get("paragraphs", []):
+        for s in p.get("sentences", []):
+            yield p["index"], s
+
+
+def _score(d: Any) -> float | None:
+    if isinstance(d, dict) and isinstance(d.get("score"), int | float):
+        return float(d["score"])
+    if isinstance(d, int | float) and not isinstance(d, bool):
+        return float(d)
+    return None
+
+
+def _loaded_spans(sentence: dict[str, Any]) -> list[dict[str, Any]]:
+    spans = sentence.get("loaded_terms")
+    if not isinstance(spans, list):
+        return []
+    return [s for s in spans if isinstance(s, dict) and s.get("category") in LOADED_CATEGORIES]
+
+
+def _has(report: Report, key: str) -> bool:
+    """Whether a scorer's key is present at sentence level anywhere in the report."""
+    return any(key in s for sec in report.get("sections", []) for _, s in _sentences(sec))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, FRAME_CLIP), 1 - FRAME_CLIP)
+    return math.log(p / (1 - p))
+
+
+def _snippet(text: str, n: int = SNIPPET) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _wmean(pairs: Sequence[tuple[float, float]]) -> float | None:
+    tot = sum(w for _, w in pairs)
+    return sum(v * w for v, w in pairs) / tot if tot > 0 else None
+
+
+def _wstd(pairs: Sequence[tuple[float, float]]) -> float:
+    m = _wmean(pairs)
+    if m is None or len(pairs) < 2:
+        return 0.0
+    tot = sum(w for _, w in pairs)
+    return math.sqrt(sum(w * (v - m) ** 2 for v, w in pairs) / tot)
+
+
+def top_targets(report: Report, k: int = TOP_TARGETS) -> list[str]:
+    """The article's top targets with a stance: by prominence (``targets``), else by mentions."""
+    names: list[str] = []
+    for t in report.get("targets") or []:
+        st = t.get("stance") if isinstance(t, dict) else None
+        if isinstance(st, dict) and st.get("mentions"):
+            names.append(str(t["name"]))
+    if not names:
+        for d in (report.get("summary") or {}).get("stance") or []:
+            if isinstance(d, dict) and d.get("mentions"):
+                names.append(str(d["target"]))
+    return names[:k]
+
+
+def _stance_by_target(unit: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for d in unit.get("stance") or []:
+        if isinstance(d, dict) and "target" in d:
+            out[str(d["target"])] = d
+    return out
+
+
+def dominant_frames(frames: Any, k: int = TOP_FRAMES) -> list[dict[str, Any]]:
+    """A unit's frames above their thresholds (in the scorer's order), then the highest scores."""
+    if not isinstance(frames, dict) or not frames.get("scores"):
+        return []
+    scores = frames["scores"]
+    labels = [f for f in frames.get("labels") or [] if f in scores]
+    rest = sorted((f for f in scores if f not in labels), key=lambda f: (-scores[f], f))
+    return [{"frame": f, "score": float(scores[f]), "label": f in labels} for f in (labels + rest)[:k]]
+
+
+def frame_name(frame: str) -> str:
+    """Readable frame name ("Security_and_defense" -> "Security and defense")."""
+    return frame.replace("_", " ")
+
+
+# ----------------------------------------------------------------------------- per section
+def _section_row(
+    sec: dict[str, Any], targets: Sequence[str], has_loaded: bool, has_bias: bool
+) -> dict[str, Any]:
+    sents = list(_sentences(sec))
+    words = sum(_words(s.get("text", "")) for _, s in sents)
+    pids = [p["index"] for p in sec.get("paragraphs", [])]
+    row: dict[str, Any] = {
+        "index": sec["index"],
+        "heading": _heading(sec),
+        "paragraphs": [min(pids), max(pids)] if pids else [],  # first, last (0-based)
+        "words": words,
+        "sentiment": _score(sec.get("sentiment")),  # [-1, 1] word-weighted mean
+    }
+    if targets:
+        by = _stance_by_target(sec)
+        row["stance"] = [
+            {
+                "target": t,
+                "score": _score(by[t]),
+                "label": by[t].get("label"),
+                "mentions": int(by[t].get("mentions", 0)),
+                "author": _score(by[t].get("author"))
+                if (by[t].get("author") or {}).get("mentions")
+                else None,
+            }
+            if t in by and by[t].get("mentions")
+            else {"target": t, "score": None, "label": None, "mentions": 0, "author": None}
+            for t in targets
+        ]
+    if has_loaded:
+        terms: Counter[str] = Counter()
+        surface: dict[str, str] = {}
+        n = 0
+        for _, s in sents:
+            for sp in _loaded_spans(s):
+                key = str(sp.get("text", "")).lower()
+                terms[key] += 1
+                surface.setdefault(key, str(sp.get("text", "")))
+                n += 1
+        row["loaded_terms"] = n
+        row["loaded_per_100_words"] = 100.0 * n / words if words else 0.0
+        row["top_loaded_terms"] = [
+            surface[t] for t, _ in sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS_K]
+        ]
+    if has_bias:
+        b = _score(sec.get("bias"))
+        if b is None:  # no aggregated bias: word-weighted mean of sentence P(biased)
+            b = _wmean(
+                [(v, _words(s.get("text", ""))) for _, s in sents if (v := _score(s.get("bias"))) is not None]
+            )
+        row["bias"] = b  # [0, 1]
+    if isinstance(sec.get("frames"), dict):
+        row["frames"] = dominant_frames(sec["frames"])
+    return row
+
+
+def _metrics(report: Report, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every metric the deviation rule compares: key, kind, per-section (value, weight)."""
+    secs = report["sections"]
+    out: list[dict[str, Any]] = []
+
+    def add(key: str, kind: str, label: str, vals: list[tuple[float | None, float]]) -> None:
+        out.append({"key": key, "kind": kind, "label": label, "values": vals})
+
+    add("sentiment", "sentiment", "sentiment", [(r["sentiment"], r["words"]) for r in rows])
+    if rows and "loaded_per_100_words" in rows[0]:
+        add(
+            "loaded",
+            "loaded",
+            "loaded terms per 100 words",
+            [(r["loaded_per_100_words"], r["words"]) for r in rows],
+        )
+    if rows and "bias" in rows[0]:
+        add("bias", "bias", "bias", [(r["bias"], r["words"]) for r in rows])
+    frames = sorted({f for s in secs for f in ((s.get("frames") or {}).get("scores") or {})})
+    for f in frames:
+        add(
+            f"frame:{f}",
+            "frame",
+            frame_name(f),
+            [
+                (
+                    _logit(v)
+                    if (v := ((s.get("frames") or {}).get("scores") or {}).get(f)) is not None
+                    else None,
+                    r["words"],
+                )
+                for s, r in zip(secs, rows, strict=True)
+            ],
+        )
+    for i, t in enumerate(rows[0].get("stance", []) if rows else []):
+        name = t["target"]
+        add(
+            f"stance:{name}",
+            "stance",
+            f"stance toward {name}",
+            [(r["stance"][i]["score"], r["stance"][i]["mentions"]) for r in rows],
+        )
+    return out
+
+
+def _display(metric: dict[str, Any], v: float) -> float:
+    """Frames are compared in logits but shown as probabilities."""
+    return 1 / (1 + math.exp(-v)) if metric["kind"] == "frame" else v
+
+
+def _deviation(metric: dict[str, Any], s: int) -> dict[str, Any] | None:
+    v, w = metric["values"][s]
+    if v is None or w <= 0:
+        return None
+    if metric["kind"] == "stance" and w < MIN_MENTIONS:
+        return None
+    others = [(ov, ow) for j, (ov, ow) in enumerate(metric["values"]) if j != s and ov is not None and ow > 0]
+    rest = _wmean(others)
+    if rest is None:
+        return None
+    sd = max(_wstd(others), FLOOR[metric["kind"]])
+    z = (v - rest) / sd
+    if metric["kind"] == "frame":  # rest shown as the mean probability elsewhere
+        rest_shown = _wmean([(_display(metric, ov), ow) for ov, ow in others]) or 0.0
+    else:
+        rest_shown = rest
+    if metric["kind"] == "frame" and max(_display(metric, v), rest_shown) < FRAME_PRESENT:
+        return None
+    return {
+        "metric": metric["key"],
+        "label": metric["label"],
+        "kind": metric["kind"],
+        "value": _display(metric, v),
+        "rest": rest_shown,
+        "z": z,
+        "direction": "higher" if z > 0 else "lower",
+    }
+
+
+# ----------------------------------------------------------------------------- evidence
+def _ev(pidx: int, s: dict[str, Any], value: float | None, terms: Sequence[str] = ()) -> dict[str, Any]:
+    return {
+        "paragraph": pidx,
+        "start": s.get("start"),
+        "end": s.get("end"),
+        "text": s.get("text", ""),
+        "value": value,
+        "terms": list(terms),
+    }
+
+
+def _evidence(sec: dict[str, Any], dev: dict[str, Any]) -> list[dict[str, Any]]:
+    """The sentences (and words) of ``sec`` that drive deviation ``dev``."""
+    sign = 1.0 if dev["direction"] == "higher" else -1.0
+    sents = list(_sentences(sec))
+    kind, key = dev["kind"], dev["metric"]
+    if kind == "sentiment":
+        cand = [
+            (
+                sign * v,
+                p,
+                s,
+                v,
+                [
+                    str(e.get("text"))
+                    for e in (s.get("sentiment") or {}).get("evidence", [])
+                    if isinstance(e, dict)
+                ],
+            )
+            for p, s in sents
+            if (v := _score(s.get("sentiment"))) is not None
+        ]
+    elif kind == "loaded":
+        cand = []
+        for p, s in sents:
+            spans = _loaded_spans(s)
+            if sign > 0 and not spans:
+                continue
+            cand.append(
+                (
+                    sign * len(spans) / _words(s.get("text", "")),
+                    p,
+                    s,
+                    float(len(spans)),
+                    [str(sp.get("text")) for sp in spans],
+                )
+            )
+    elif kind == "bias":
+        cand = [(sign * v, p, s, v, []) for p, s in sents if (v := _score(s.get("bias"))) is not None]
+    elif kind == "frame":
+        frame = key.split(":", 1)[1]
+        cand = [
+            (sign * float(v), p, s, float(v), [])
+            for p, s in sents
+            if isinstance(s.get("frames"), dict) and (v := s["frames"].get(frame)) is not None
+        ]
+        if sign > 0 and not cand:  # sentence JSON lists only a sentence's top frames
+            starts = {
+                e.get("start") for e in ((sec.get("frames") or {}).get("evidence") or {}).get(frame, [])
+            }
+            cand = [(0.0, p, s, None, []) for p, s in sents if s.get("start") in starts]
+    elif kind == "stance":
+        target = key.split(":", 1)[1]
+        cand = []
+        for p, s in sents:
+            d = _stance_by_target({"stance": s.get("stance")}).get(target)
+            for m in (d or {}).get("spans", []) or []:
+                if isinstance(m, dict) and _score(m) is not None:
+                    words = [f"{m.get('text')}"] + [str(x) for x in m.get("evidence", []) or []]
+                    cand.append((sign * float(m["score"]), p, s, float(m["score"]), words))
+            if d is not None and not d.get("spans") and _score(d) is not None:
+                cand.append((sign * float(d["score"]), p, s, float(d["score"]), []))
+    else:
+        cand = []
+    cand.sort(key=lambda c: (-c[0], c[2].get("start", 0)))
+    out, seen = [], set()
+    for _, p, s, v, terms in cand:
+        if s.get("start") in seen:
+            continue
+        seen.add(s.get("start"))
+        out.append(_ev(p, s, v, terms))
+        if len(out) == EVIDENCE_K:
+            break
+    return out
+
+
+# ----------------------------------------------------------------------------- arc
+def _arc(report: Report, targets: Sequence[str], has_loaded: bool, has_bias: bool) -> list[dict[str, Any]]:
+    points = []
+    for sec in report.get("sections", []):
+        for p in sec.get("paragraphs", []):
+            pt: dict[str, Any] = {
+                "paragraph": p["index"],
+                "section": sec["index"],
+                "sentiment": _score(p.get("sentiment")),
+            }
+            if targets:
+                by = _stance_by_target(p)
+                pt["stance"] = {
+                    t: _score(by[t]) if t in by and by[t].get("mentions") else None for t in targets
+                }
+            if has_loaded:
+                sents = p.get("sentences", [])
+                n = sum(len(_loaded_spans(s)) for s in sents)
+                words = sum(_words(s.get("text", "")) for s in sents)
+                pt["loaded_per_100_words"] = 100.0 * n / words if words else 0.0
+            if has_bias:
+                b = _score(p.get("bias"))
+                if b is None:
+                    b = _wmean(
+                        [
+                            (v, _words(s.get("text", "")))
+                            for s in p.get("sentences", [])
+                            if (v := _score(s.get("bias"))) is not None
+                        ]
+                    )
+                pt["bias"] = b
+            points.append(pt)
+    return points
+
+
+# ----------------------------------------------------------------------------- findings
+def _quote_terms(terms: Sequence[str], k: int = 3) -> str:
+    seen = list(dict.fromkeys(t for t in terms if t))[:k]
+    return ", ".join(f"“{t}”" for t in seen)
+
+
+def _findings(
+    report: Report,
+    rows: list[dict[str, Any]],
+    metrics: list[dict[str, Any]],
+    devs: list[list[dict[str, Any]]],
+    arc: list[dict[str, Any]],
+) -> list[str]:
+    secs = report["sections"]
+    out: list[str] = []
+    n = len(rows)
+    if n < 2:
+        return out
+    by_metric = {m["key"]: m for m in metrics}
+
+    def dev_of(s: int, key: str) -> dict[str, Any] | None:
+        m = by_metric.get(key)
+        return _deviation(m, s) if m else None
+
+    # Loaded language: the most and the least loaded sections.
+    if "loaded" in by_metric:
+        vals = [(r["loaded_per_100_words"], i) for i, r in enumerate(rows) if r["words"] > 0]
+        hi = max(vals, key=lambda t: (t[0], -t[1]))
+        d = dev_of(hi[1], "loaded")
+        if d and hi[0] > 0:
+            terms = _quote_terms(rows[hi[1]]["top_loaded_terms"])
+            out.append(
+                f"{_cap(section_name(secs[hi[1]]))} is the most loaded section ({d['value']:.1f} loaded terms per 100 words "
+                f"vs {d['rest']:.1f} elsewhere" + (f": {terms})" if terms else ")")
+            )
+        zero = [i for v, i in vals if v == 0]
+        low = sorted(vals, key=lambda t: (t[0], t[1]))[:2]
+        total = sum(r["loaded_terms"] for r in rows)
+        overall = 100.0 * total / max(sum(r["words"] for r in rows), 1)
+        if len(zero) >= 2:
+            names = [section_name(secs[i]) for i in zero]
+            out.append(
+                f"{_cap(_join(names))} have no loaded terms at all; the article as a whole "
+                f"has {overall:.1f} per 100 words"
+            )
+        elif len(low) == 2 and low[1][0] < hi[0]:
+            out.append(
+                f"The least loaded sections are {section_name(secs[low[0][1]])} "
+                f"({low[0][0]:.1f} loaded terms per 100 words) and "
+                f"{section_name(secs[low[1][1]])} ({low[1][0]:.1f}); the article as a whole "
+                f"has {overall:.1f}"
+            )
+    # Frames: for each frame, the section where it is strongest, if that stands out.
+    cands = []
+    for m in metrics:
+        if m["kind"] != "frame":
+            continue
+        vals = [(v, i) for i, (v, w) in enumerate(m["values"]) if v is not None and w > 0]
+        if not vals:
+            continue
+        top = max(vals, key=lambda t: (t[0], -t[1]))
+        d = _deviation(m, top[1])
+        if d and d["z"] >= MIN_Z and d["value"] >= FRAME_PRESENT:
+            cands.append((d["z"], top[1], m["key"].split(":", 1)[1], d))
+    cands.sort(key=lambda c: (-c[0], c[1]))
+    used: set[int] = set()
+    for _, i, frame, d in cands:
+        if i in used or len(used) == FRAME_FINDINGS:
+            continue
+        used.add(i)
+        ev = _evidence(secs[i], d)
+        e = f"; e.g. “{_snippet(ev[0]['text'])}”" if ev else ""
+        out.append(
+            f"{_cap(section_name(secs[i]))} is the most {frame_name(frame)} section "
+            f"({frame_name(frame)} frame {d['value']:.2f} vs {d['rest']:.2f} on average "
+            f"elsewhere{e})"
+        )
+    # Sentiment: the most negative and most positive sections, when they stand out.
+    for word, pick in (("negative", min), ("positive", max)):
+        vals = [(r["sentiment"], i) for i, r in enumerate(rows) if r["sentiment"] is not None]
+        if not vals:
+            break
+        _, i = pick(vals, key=lambda t: (t[0], t[1] if word == "negative" else -t[1]))
+        d = dev_of(i, "sentiment")
+        if (
+            d
+            and abs(d["value"] - d["rest"]) >= FLOOR["sentiment"]
+            and (d["direction"] == "lower") == (word == "negative")
+        ):
+            ev = _evidence(secs[i], d)
+            e = f"; e.g. “{_snippet(ev[0]['text'])}”" if ev else ""
+            out.append(
+                f"{_cap(section_name(secs[i]))} is the most {word} section (sentiment "
+                f"{d['value']:+.2f} vs {d['rest']:+.2f} elsewhere{e})"
+            )
+    # Bias: the section with the highest mean P(biased).
+    if "bias" in by_metric:
+        vals = [(r["bias"], i) for i, r in enumerate(rows) if r.get("bias") is not None]
+        if vals:
+            _, i = max(vals, key=lambda t: (t[0], -t[1]))
+            d = dev_of(i, "bias")
+            if d and d["z"] >= MIN_Z:
+                ev = _evidence(secs[i], d)
+                e = f"; e.g. “{_snippet(ev[0]['text'])}”" if ev else ""
+                out.append(
+                    f"{_cap(section_name(secs[i]))} reads as the most biased section "
+                    f"(bias {d['value']:.2f} vs {d['rest']:.2f} elsewhere{e})"
+                )
+    # Stance: per top target, the section that departs most from the rest of the article.
+    for m in metrics:
+        if m["kind"] != "stance":
+            continue
+        ds = [(d, i) for i in range(n) if (d := _deviation(m, i)) is not None and abs(d["z"]) >= MIN_Z]
+        if not ds:
+            continue
+        d, i = max(ds, key=lambda t: (abs(t[0]["z"]), -t[1]))
+        target = m["key"].split(":", 1)[1]
+        mentions = m["values"][i][1]
+        how = "most favourable to" if d["direction"] == "higher" else "most hostile toward"
+        ev = _evidence(secs[i], d)
+        words = _quote_terms(ev[0]["terms"]) if ev and ev[0]["terms"] else ""
+        out.append(
+            f"{_cap(section_name(secs[i]))} is the {how} {target} (stance "
+            f"{d['value']:+.2f} over {int(mentions)} mentions vs {d['rest']:+.2f} "
+            f"elsewhere" + (f": {words})" if words else ")")
+        )
+    # Arc: how sentiment moves from the opening to the close.
+    pts = [(p["sentiment"], p["section"]) for p in arc if p.get("sentiment") is not None]
+    if len(pts) >= 6:
+        k = max(2, len(pts) // 4)
+        a = sum(v for v, _ in pts[:k]) / k
+        b = sum(v for v, _ in pts[-k:]) / k
+        if abs(a - b) >= FLOOR["sentiment"]:
+            trend = "more negative" if b < a else "more positive"
+            out.append(
+                f"Sentiment turns {trend} through the article: {a:+.2f} over the first {k} "
+                f"paragraphs ({section_name(secs[pts[0][1]])}) and {b:+.2f} over the last "
+                f"{k} ({section_name(secs[pts[-1][1]])})"
+            )
+        else:
+            out.append(
+                f"Sentiment stays level through the article: {a:+.2f} over the first {k} "
+                f"paragraphs ({section_name(secs[pts[0][1]])}) and {b:+.2f} over the last "
+                f"{k} ({section_name(secs[pts[-1][1]])})"
+            )
+    return out
+
+
+def _join(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+# ----------------------------------------------------------------------------- public API
+def profile(report: Report) -> dict[str, Any]:
+    """The section profiles of one aggregated report (the report's ``"comparison"`` key).
+
+    Args:
+        report: a report dict as written by ``framing.render.json.to_dict`` (sections with
+            paragraphs and sentences, scorer keys at every level; ``targets`` when stance ran).
+
+    Returns:
+        ``{"targets", "metrics", "sections": [...], "arc": [...], "findings": [...]}``; see the
+        module docstring. Floats are unrounded (the JSON renderer rounds them).
+    """
+    secs = report.get("sections") or []
+    targets = top_targets(report)
+    has_loaded, has_bias = _has(report, "loaded_terms"), _has(report, "bias")
+    rows = [_section_row(s, targets, has_loaded, has_bias) for s in secs]
+    metrics = _metrics(report, rows) if rows else []
+    devs: list[list[dict[str, Any]]] = []
+    for i, (sec, row) in enumerate(zip(secs, rows, strict=True)):
+        ds = [d for m in metrics if (d := _deviation(m, i)) is not None and abs(d["z"]) >= MIN_Z]
+        ds.sort(key=lambda d: (-abs(d["z"]), d["metric"]))
+        kept: list[dict[str, Any]] = []
+        for d in ds:
+            if len(kept) == DEVIATIONS:
+                break
+            if d["kind"] == "frame" and sum(k["kind"] == "frame" for k in kept) == MAX_FRAME_DEVIATIONS:
+                continue  # leave room for sentiment, loaded language, bias and stance
+            kept.append({**d, "evidence": _evidence(sec, d)})
+        row["distinctive"] = kept
+        devs.append(kept)
+    arc = _arc(report, targets, has_loaded, has_bias)
+    return {
+        "targets": targets,
+        "metrics": [m["key"] for m in metrics],
+        "sections": rows,
+        "arc": arc,
+        "findings": _findings(report, rows, metrics, devs, arc),
+    }
+
+
+def comparison_hook(analysis: Any, summ: Any) -> dict[str, Any]:
+    """``render.json`` report hook: ``{"comparison": profile(...)}`` from the analysis.
+
+    The hook runs before the report's sections exist, so it builds the same section/paragraph/
+    sentence view from the analysis and its summaries (the fields ``profile`` reads).
+    """
+    return {"comparison": profile(report_view(analysis, summ))}
+
+
+def report_view(analysis: Any, summ: Any) -> Report:
+    """The parts of the JSON report that ``profile`` reads, built from an analysis."""
+    article = analysis.article
+    sents = []
+    for s in article.sentences:
+        d: dict[str, Any] = {
+            "index": s.index,
+            "start": s.start,
+            "end": s.end,
+            "text": article.text[s.start : s.end],
+        }
+        for name, results in analysis.results.items():
+            r = results[s.index]
+            d[name] = r.to_json() if hasattr(r, "to_json") else r
+        sents.append(d)
+    sections = []
+    for sec in article.sections:
+        paragraphs = []
+        for pid in sec.paragraphs:
+            p = article.paragraphs[pid]
+            paragraphs.append(
+                {
+                    "index": p.index,
+                    "start": p.start,
+                    "end": p.end,
+                    **summ.paragraphs[pid],
+                    "sentences": [sents[i] for i in p.sentences],
+                }
+            )
+        sections.append(
+            {"index": sec.index, "heading": sec.heading, **summ.sections[sec.index], "paragraphs": paragraphs}
+        )
+    view: Report = {"title": article.title, "sections": sections, "summary": summ.article}
+    ts = getattr(analysis, "targets", None)
+    if ts is not None:
+        by = {d["target"]: d for d in summ.article.get("stance", [])}
+        view["targets"] = [{**t.to_json(), "stance": by.get(t.name)} for t in ts.targets]
+    return view
+
+
+__all__ = [
+    "comparison_hook",
+    "dominant_frames",
+    "frame_name",
+    "profile",
+    "report_view",
+    "section_name",
+    "top_targets",
+]
