@@ -172,6 +172,7 @@ def test_batch_record_title_and_id(pipeline) -> None:  # type: ignore[no-untyped
     assert o.report["id"] == "rec-1" and o.report["title"] == "Budget night"
 
 
+@pytest.mark.model
 def test_batch_stance_per_record_targets() -> None:
     from framing.scorers import available
 
@@ -192,6 +193,12 @@ def test_batch_stance_per_record_targets() -> None:
     assert "Acme" in stance["acme"] and "Zed Party" not in stance["acme"]
     assert "Zed Party" in stance["zed"] and "Acme" not in stance["zed"]
     assert stance["acme"]["Acme"]["mentions"] >= 2
+    assert stance["acme"]["Acme"]["score"] < stance["zed"]["Zed Party"]["score"]
+    # gates read per-target stance, by name or by the record's alias
+    from framing.gates import parse
+
+    gate = parse("stance[Zed]>-2")
+    assert gate.evaluate(out[1].report).tripped and gate.evaluate(out[0].report).not_evaluated
 
 
 # -- writers ---------------------------------------------------------------------------------

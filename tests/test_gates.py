@@ -56,6 +56,14 @@ def test_gates_report_values_and_conditions() -> None:
     assert result.to_json()["tripped"][1] == {"condition": "stance[Trump]<-0.5", "value": -0.6}
 
 
+def test_gates_frames_scores_object() -> None:
+    rep = {"summary": {"frames": {"scores": {"Economic": 0.55, "Morality": 0.2},
+                                  "labels": ["Economic"], "evidence": {}}}}
+    assert parse("frames[Economic]>0.5").evaluate(rep).tripped == [("frames[Economic]>0.5", 0.55)]
+    assert not parse("frames[morality]>0.5").evaluate(rep).tripped
+    assert parse("frames[Crime]>0.5").evaluate(rep).not_evaluated == ["frames[Crime]>0.5"]
+
+
 def test_gates_absent_metric_is_not_evaluated() -> None:
     result = parse("stance[Putin]<-0.5,polarity>1,bias>0.6").evaluate(REPORT)
     assert result.not_evaluated == ["stance[Putin]<-0.5", "polarity>1"]

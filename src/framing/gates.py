@@ -12,7 +12,8 @@ Grammar (whitespace is ignored around tokens)::
 Metrics are read from the article's JSON report, in its ``summary`` first, then at the top
 level (``bias``, ``loaded_density``, ``sentiment``, ``stance[Trump]``, ``frames[Economic]``,
 ``sentiment.lexicon``). A node that is an object gives its ``score`` (then ``value``,
-``mean``, ``density``); ``[KEY]`` selects a key of an object or the entry of a list whose
+``mean``, ``density``); ``[KEY]`` selects a key of an object (or of its ``scores`` object, as
+in ``frames: {"scores": {...}, "labels": [...]}``) or the entry of a list whose
 ``target``/``name``/``frame``/``label`` is KEY (case-insensitive; for stance, a user alias or a
 unique surname also matches). A metric that an article does not have (the scorer did not run,
 the target is not mentioned) leaves that condition *not evaluated* for that article; the caller
@@ -233,7 +234,10 @@ def _aliases(report: Mapping[str, Any], key: str) -> list[str]:
 
 def _select(node: Any, key: str, report: Mapping[str, Any]) -> Any:
     if isinstance(node, Mapping):
-        return _lookup(node, key)
+        hit = _lookup(node, key)
+        if hit is None and isinstance(node.get("scores"), Mapping):  # {"scores": {...}, "labels"}
+            hit = _lookup(node["scores"], key)
+        return hit
     if not isinstance(node, list):
         return None
     entries = [e for e in node if isinstance(e, Mapping)]
