@@ -105,3 +105,14 @@ def aggregate(analysis: Any) -> Summaries:
     whole["sentences"] = len(article.sentences)
     whole["sections"] = len(article.sections)
     return Summaries(paragraphs, sections, stats, whole)
+
+
+# ---- stance (issue 4) ------------------------------------------------------------------------
+@aggregator("stance")
+def aggregate_stance(results: Sequence[Any], sentences: Sequence[Sentence],
+                     article: Article) -> dict[str, Any]:
+    """Per-target stance of the unit: mean mention score, author (unquoted) and quoted voices."""
+    from .scorers.stance import summarize
+
+    return {"stance": summarize(m for r in results for m in r.mentions)}
+# ---- end stance ------------------------------------------------------------------------------

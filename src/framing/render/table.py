@@ -149,3 +149,82 @@ def explain_sentiment(report: Report) -> RenderableType:
                 words = ", ".join(f"{e['text']} ({e['valence']:+.1f})" for e in se.get("evidence", []))
                 t.add_row(str(p["index"] + 1), fmt(se["score"]), s["text"], words or "–")
     return t
+
+
+# ---- stance (issue 4): targets table and target x section matrix ----------------------------
+STANCE_TOP = 8  # targets listed
+STANCE_MATRIX_TOP = 6  # targets (columns) in the section matrix
+
+
+def _stance_cell(d: dict[str, Any] | None, with_bar: bool = True) -> Text:
+    if not d or not d.get("mentions"):
+        return Text("·", style="dim")
+    style = {"against": "red", "favor": "green"}.get(d["label"], "")
+    t = bar(d["score"], 3) if with_bar else Text()
+    t.append(f" {fmt(d['score'])}" if with_bar else fmt(d["score"]), style=style)
+    return t
+
+
+def stance_panel(report: Report, console: Console) -> RenderableType | None:
+    """Top targets with article stance (all / author / quoted voices) and a section matrix."""
+    targets = [t for t in report.get("targets", []) if t.get("stance")]
+    if not targets:
+        return None
+    top = Table(title="Targets (stance: −1 against … +1 favor; author = outside quotations)",
+                box=box.SIMPLE_HEAVY, title_justify="left", pad_edge=False)
+    top.add_column("Target", overflow="fold", min_width=10)
+    top.add_column("Mentions", justify="right", no_wrap=True)
+    top.add_column("Stance", no_wrap=True)
+    top.add_column("Label", no_wrap=True)
+    top.add_column("Author", no_wrap=True)
+    top.add_column("Quoted (speakers)", overflow="fold")
+    for t in targets[:STANCE_TOP]:
+        st = t["stance"]
+        q = st.get("quoted") or {}
+        who = ", ".join(f"{s['speaker']} {fmt(s['score'])}" for s in q.get("speakers", [])[:2])
+        qcell = _stance_cell(q, with_bar=False)
+        if who:
+            qcell.append(f" ({who})", style="dim")
+        top.add_row(t["name"], str(st["mentions"]), _stance_cell(st), st["label"],
+                    _stance_cell(st.get("author"), with_bar=False), qcell)
+    cols = [t["name"] for t in targets[:STANCE_MATRIX_TOP]]
+    mx = Table(title="Stance by section (author's voice; · = not mentioned)", box=box.SIMPLE,
+               title_justify="left", pad_edge=False)
+    mx.add_column("#", justify="right", no_wrap=True)
+    mx.add_column("Section", overflow="fold", min_width=12)
+    for name in cols:
+        mx.add_column(name, justify="right", overflow="fold")
+    for sec in report["sections"]:
+        by = {d["target"]: d.get("author") for d in sec.get("stance", [])}
+        mx.add_row(str(sec["index"] + 1), _heading(sec),
+                   *[_stance_cell(by.get(n), with_bar=False) for n in cols])
+    return Group(top, mx)
+
+
+def explain_stance(report: Report, console: Console) -> RenderableType | None:
+    """Every non-neutral target mention with its score and the words that drove it."""
+    t = Table(title="Stance evidence (mention · score · words that drove it)", box=box.SIMPLE,
+              title_justify="left", expand=True, pad_edge=False)
+    t.add_column("¶", justify="right", no_wrap=True)
+    t.add_column("Target", overflow="fold")
+    t.add_column("Score", justify="right", no_wrap=True)
+    t.add_column("Voice", overflow="fold")
+    t.add_column("Words", overflow="fold")
+    rows = 0
+    for sec in report["sections"]:
+        for p in sec["paragraphs"]:
+            for s in p["sentences"]:
+                for d in s.get("stance") or []:
+                    for m in d.get("spans", []):
+                        if m["label"] == "neutral":
+                            continue
+                        voice = f"quoted: {m['speaker'] or '?'}" if m["quoted"] else "author"
+                        t.add_row(str(p["index"] + 1), f"{d['target']} ({m['text']})", fmt(m["score"]),
+                                  voice, ", ".join(m["evidence"]) or "–")
+                        rows += 1
+    return t if rows else None
+
+
+PANELS.append(stance_panel)
+EXPLAINERS.append(explain_stance)
+# ---- end stance ------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ _MODULES: dict[str, str] = {
     "stance": "framing.scorers.stance",
 }
 #: The scorers ``analyze`` runs when none are named, in this order.
-DEFAULT_SCORERS: tuple[str, ...] = ("sentiment",)
+DEFAULT_SCORERS: tuple[str, ...] = ("sentiment", "stance")
 
 
 class RegistryError(RuntimeError):

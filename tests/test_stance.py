@@ -1,0 +1,115 @@
+"""Stance head and scorer on real text through the real encoder."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from framing.encoder import load_encoder
+from framing.load import load_text
+from framing.scorers import Batch, Mention, get
+from framing.scorers.stance import LABELS, StanceResult, mention_features, summarize
+from framing.segment import segment
+from framing.targets import find_targets
+from framing.train.features import data_dir
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def enc():  # type: ignore[no-untyped-def]
+    return load_encoder()
+
+
+@pytest.fixture(scope="module")
+def scorer():  # type: ignore[no-untyped-def]
+    return get("stance")
+
+
+def _batch(enc, texts, mentions):  # type: ignore[no-untyped-def]
+    return Batch(texts=texts, enc=enc.encode(texts), quotes=[[] for _ in texts], mentions=mentions)
+
+
+def _m(text: str, name: str, surface: str | None = None, quoted: bool = False) -> Mention:
+    s = text.index(surface or name)
+    return Mention(name, s, s + len(surface or name), quoted)
+
+
+def test_stance_two_targets_in_one_sentence_get_different_stances(enc, scorer) -> None:  # type: ignore[no-untyped-def]
+    text = ("Voters praised Senator Alvarez for her honest, tireless work for the poor, "
+            "while Governor Brooks was condemned for corruption, lies and cruelty.")
+    ms = [_m(text, "Alvarez"), _m(text, "Brooks")]
+    (res,) = scorer.score(_batch(enc, [text], [ms]))
+    by = {m.target: m for m in res.mentions}
+    assert by["Alvarez"].score > by["Brooks"].score + 0.3
+    assert by["Brooks"].label == "against"
+    for m in res.mentions:
+        assert -1.0 <= m.score <= 1.0 and m.label in LABELS
+        assert m.text == m.target
+
+
+def test_stance_loaded_sentence_is_more_negative_than_a_neutral_one(enc, scorer) -> None:  # type: ignore[no-untyped-def]
+    neg = "The corrupt regime of Maduro brutally murdered protesters and looted the country."
+    neu = "Maduro will travel to Brasilia on Tuesday for a regional summit."
+    res = scorer.score(_batch(enc, [neg, neu], [[_m(neg, "Maduro")], [_m(neu, "Maduro")]]))
+    assert res[0].mentions[0].score < res[1].mentions[0].score
+    assert res[0].mentions[0].label == "against"
+    # evidence: words from the sentence, never the mention itself
+    ev = res[0].mentions[0].evidence
+    assert ev and all(w in neg and w != "Maduro" for w in ev)
+
+
+def test_stance_result_shift_and_json(enc, scorer) -> None:  # type: ignore[no-untyped-def]
+    text = "Critics said the United States acted recklessly."
+    (res,) = scorer.score(_batch(enc, [text], [[_m(text, "United States")]]))
+    moved = res.shifted(100)
+    assert moved.mentions[0].start == res.mentions[0].start + 100
+    assert res.shifted(0) is res
+    js = json.loads(json.dumps(moved.to_json()))
+    assert js[0]["target"] == "United States" and js[0]["mentions"] == 1
+    assert js[0]["spans"][0]["start"] == res.mentions[0].start + 100
+    assert scorer.score(_batch(enc, ["No actors here."], [[]]))[0] == StanceResult(())
+
+
+def test_stance_author_and_quoted_voices_are_kept_apart(enc, scorer) -> None:  # type: ignore[no-untyped-def]
+    text = 'Nasrallah called the strike "a cowardly crime by the United States" on Sunday.'
+    at = text.index("United States")
+    ms = [Mention("Hassan Nasrallah", 0, 9), Mention("United States", at, at + 13, True, "Hassan Nasrallah")]
+    (res,) = scorer.score(_batch(enc, [text], [ms]))
+    summ = {d["target"]: d for d in summarize(res.mentions)}
+    us = summ["United States"]
+    assert us["author"]["mentions"] == 0 and us["quoted"]["mentions"] == 1
+    assert us["quoted"]["speakers"][0]["speaker"] == "Hassan Nasrallah"
+    assert summ["Hassan Nasrallah"]["author"]["mentions"] == 1
+
+
+def test_stance_features_match_training_on_dev_examples(enc, scorer) -> None:  # type: ignore[no-untyped-def]
+    """The scorer's path (fresh encoding, Mention spans) reproduces dev accuracy on 60 examples."""
+    path = data_dir() / "stance" / "newsmtsc_rw_dev.jsonl"
+    if not path.exists():
+        pytest.skip("NewsMTSC dev data not available")
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")][:60]
+    texts = [r["sentence_normalized"] for r in rows]
+    mentions = [[Mention(t["mention"], t["from"], t["to"]) for t in r["targets"]] for r in rows]
+    gold = [{2.0: "against", 4.0: "neutral", 6.0: "favor"}[t["polarity"]] for r in rows for t in r["targets"]]
+    res = scorer.score(_batch(enc, texts, mentions))
+    pred = [m.label for r in res for m in r.mentions]
+    assert len(pred) == len(gold)
+    assert np.mean([p == g for p, g in zip(pred, gold, strict=True)]) > 0.55
+
+
+def test_stance_seed_with_found_targets(enc, scorer) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    seed = Path(__file__).resolve().parents[1] / "seeds" / "000_2cd8e75922315d1a.txt"
+    article = segment(load_text(seed.read_text(encoding="utf-8"), str(seed)))
+    ts = find_targets(article)
+    texts = [article.sentence_text(i) for i in range(len(article.sentences))]
+    res = scorer.score(_batch(enc, texts, list(ts.mentions)))
+    allm = [m for r in res for m in r.mentions]
+    us = [m.score for m in allm if m.target == "United States" and not m.quoted]
+    assert len(us) >= 30
+    assert float(np.mean(us)) < 0  # the seed is an anti-imperialist piece about U.S. policy
+    assert mention_features(np.zeros((3, 384), np.float32), np.array([[0, 0], [0, 4], [0, 0]]), 0, 4).shape[0] > 384
