@@ -113,3 +113,48 @@ def test_stance_seed_with_found_targets(enc, scorer) -> None:  # type: ignore[no
     assert len(us) >= 30
     assert float(np.mean(us)) < 0  # the seed is an anti-imperialist piece about U.S. policy
     assert mention_features(np.zeros((3, 384), np.float32), np.array([[0, 0], [0, 4], [0, 0]]), 0, 4).shape[0] > 384
+
+
+def _cli_json(args: list[str]):  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    res = CliRunner().invoke(app, ["analyze", *args, "--format", "json"])
+    assert res.exit_code == 0, res.stderr
+    return json.loads(res.stdout)
+
+
+def test_stance_cli_seed_end_to_end() -> None:
+    from pathlib import Path
+
+    seed = Path(__file__).resolve().parents[1] / "seeds" / "000_2cd8e75922315d1a.txt"
+    rep = _cli_json([str(seed), "--scorers", "stance"])
+    targets = {t["name"]: t for t in rep["targets"]}
+    for want in ("United States", "Iran", "Iraq", "China", "NATO"):
+        assert want in targets and targets[want]["stance"]["mentions"] > 0
+    assert {"U.S.", "Washington"} <= set(targets["United States"]["aliases"])
+    trump = next(t for t in rep["targets"] if "Trump" in t["aliases"])
+    # the author's voice (mentions outside quotations) is against the U.S. and Trump
+    for t in (targets["United States"], trump):
+        assert t["stance"]["author"]["score"] < -0.15 and t["stance"]["author"]["label"] == "against"
+    # every level carries the same per-target shape
+    summary = {d["target"]: d for d in rep["summary"]["stance"]}
+    assert summary["United States"]["mentions"] == targets["United States"]["mentions"]
+    sec = rep["sections"][0]
+    para = sec["paragraphs"][0]
+    for level in (sec, para, para["sentences"][0]):
+        assert level["stance"] and {"target", "score", "label", "mentions", "author", "quoted"} <= set(level["stance"][0])
+    span = para["sentences"][0]["stance"][0]["spans"][0]
+    assert rep["sections"][0]["paragraphs"][0]["text"].find(span["text"]) >= 0
+    assert span["start"] >= para["start"]  # article offsets
+
+
+def test_stance_cli_user_target_takes_aliases_over() -> None:
+    from pathlib import Path
+
+    seed = Path(__file__).resolve().parents[1] / "seeds" / "000_2cd8e75922315d1a.txt"
+    rep = _cli_json([str(seed), "--scorers", "stance", "--target", "US government=U.S.,Washington"])
+    targets = {t["name"]: t for t in rep["targets"]}
+    assert targets["US government"]["mentions"] >= 30
+    assert targets["United States"]["mentions"] < 5  # only the literal "United States" is left
