@@ -117,7 +117,10 @@ def paragraph_table(report: Report, console: Console) -> Table:
 
 def render_table(report: Report, console: Console, explain: bool = False) -> None:
     """Print the whole report to ``console`` (stdout)."""
-    parts: list[RenderableType] = [header(report), section_table(report)]
+    parts: list[RenderableType] = [header(report)]
+    if (first := profile_panel(report, console)) is not None:  # issue 5: the first view
+        parts.append(first)
+    parts.append(section_table(report))
     for panel in PANELS:
         r = panel(report, console)
         if r is not None:
@@ -228,3 +231,125 @@ def explain_stance(report: Report, console: Console) -> RenderableType | None:
 PANELS.append(stance_panel)
 EXPLAINERS.append(explain_stance)
 # ---- end stance ------------------------------------------------------------------------------
+
+
+# ---- section profiles (issue 5): the first view, before the Sections table -------------------
+PROFILE_STANDOUTS = 2  # deviations shown per section row
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def _short_frame(frame: str) -> str:
+    try:
+        from ..scorers.frames import SHORT
+    except Exception:  # the frames scorer is optional; fall back to the readable name
+        SHORT = {}
+    return SHORT.get(frame, frame.replace("_", " "))
+
+
+def _standout(d: dict[str, Any]) -> Text:
+    """One deviation: what, which way, the section's value against the rest of the article."""
+    arrow = "↑" if d["direction"] == "higher" else "↓"
+    kind, metric = d["kind"], d["metric"]
+    if kind == "frame":
+        name, v, r = _short_frame(metric.split(":", 1)[1]), f"{d['value']:.2f}", f"{d['rest']:.2f}"
+    elif kind == "stance":
+        name, v, r = f"stance {metric.split(':', 1)[1]}", fmt(d["value"]), fmt(d["rest"])
+    elif kind == "loaded":
+        name, v, r = "loaded/100w", f"{d['value']:.1f}", f"{d['rest']:.1f}"
+    else:
+        signed = kind == "sentiment"
+        name, v, r = kind, fmt(d["value"], signed), fmt(d["rest"], signed)
+    style = "green" if d["direction"] == "higher" else "red"
+    t = Text(f"{name} ")
+    t.append(arrow, style=style)
+    t.append(f" {v} (vs {r})")
+    return t
+
+
+def spark(values: list[float | None], lo: float | None = None, hi: float | None = None) -> Text:
+    """A one-character-per-point sparkline; ``·`` where a point has no value."""
+    vals = [v for v in values if v is not None]
+    if not vals:
+        return Text("·" * len(values), style="dim")
+    lo = min(vals) if lo is None else lo
+    hi = max(vals) if hi is None else hi
+    t = Text()
+    for v in values:
+        if v is None:
+            t.append("·", style="dim")
+            continue
+        k = 0 if hi <= lo else round((v - lo) / (hi - lo) * (len(SPARK) - 1))
+        t.append(SPARK[max(0, min(len(SPARK) - 1, k))], style="green" if v > 0 else "red" if v < 0 else "")
+    return t
+
+
+def profile_panel(report: Report, console: Console) -> RenderableType | None:
+    """Section profiles (the ``comparison`` key): per section sentiment, loaded density, bias,
+    dominant frames and what sets it apart; the arc through the article; plain findings."""
+    prof = report.get("comparison")
+    if not isinstance(prof, dict) or not prof.get("sections"):
+        return None
+    rows = prof["sections"]
+    has_loaded = any("loaded_per_100_words" in r for r in rows)
+    has_bias = any(r.get("bias") is not None for r in rows)
+    has_frames = any(r.get("frames") for r in rows)
+    t = Table(box=box.SIMPLE, pad_edge=False, expand=True, show_edge=False)
+    t.add_column("#", justify="right", no_wrap=True)
+    t.add_column("Section", overflow="fold", ratio=2, min_width=10)
+    t.add_column("Sent.", justify="right", no_wrap=True)
+    if has_loaded:
+        t.add_column("Ld/100w", justify="right", no_wrap=True)
+    if has_bias:
+        t.add_column("Bias", justify="right", no_wrap=True)
+    if has_frames:
+        t.add_column("Top frame", overflow="ellipsis", no_wrap=True, max_width=12)
+    t.add_column("Sets it apart (vs rest)", overflow="fold", ratio=3, min_width=16)
+    for r in rows:
+        cells: list[Any] = [str(r["index"] + 1), r.get("heading") or "(intro)", fmt(r.get("sentiment"))]
+        if has_loaded:
+            v = r.get("loaded_per_100_words")
+            cells.append("–" if v is None else f"{v:.1f}")
+        if has_bias:
+            cells.append(fmt(r.get("bias"), signed=False))
+        if has_frames:
+            top = [f for f in r.get("frames") or [] if f.get("label")][:1]
+            cells.append(_short_frame(top[0]["frame"]) if top else "–")
+        stand = Text()
+        for k, d in enumerate((r.get("distinctive") or [])[:PROFILE_STANDOUTS]):
+            if k:
+                stand.append("; ")
+            stand.append_text(_standout(d))
+        cells.append(stand if stand.plain else Text("–", style="dim"))
+        t.add_row(*cells)
+    parts: list[RenderableType] = [t]
+    arc = prof.get("arc") or []
+    if arc:
+        a = Table.grid(padding=(0, 1))
+        a.add_column(no_wrap=True, style="dim")
+        a.add_column(overflow="fold")
+        marks = Text()
+        for k, p in enumerate(arc):
+            first = k == 0 or arc[k - 1]["section"] != p["section"]
+            marks.append(str((p["section"] + 1) % 10) if first else " ", style="dim")
+        a.add_row("section", marks)
+        a.add_row("sentiment", spark([p.get("sentiment") for p in arc]))
+        if has_loaded:
+            a.add_row("loaded", spark([p.get("loaded_per_100_words") for p in arc], lo=0.0))
+        for target in prof.get("targets", [])[:2]:
+            a.add_row(f"{target[:14]}", spark([(p.get("stance") or {}).get(target) for p in arc], -1.0, 1.0))
+        parts.append(Text(f"Arc through the article: one mark per paragraph ({len(arc)}); sentiment "
+                          "scaled to its own range, stance to −1…+1, · = not mentioned", style="dim"))
+        parts.append(a)
+    findings = prof.get("findings") or []
+    if findings:
+        f = Text()
+        for k, line in enumerate(findings):
+            if k:
+                f.append("\n")
+            f.append("• ")
+            f.append(line)
+        parts.append(Text("Findings", style="bold"))
+        parts.append(f)
+    return Panel(Group(*parts), title=Text("Section profiles", style="bold"), title_align="left",
+                 box=box.ROUNDED)
+# ---- end section profiles --------------------------------------------------------------------
