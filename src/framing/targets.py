@@ -56,31 +56,11 @@ PERSON_TITLES = (
 _TITLE_RE = re.compile(
     r"^(?:(?:" + "|".join(re.escape(t) for t in sorted(PERSON_TITLES, key=len, reverse=True)) + r")\s+)+")
 #: Capitalised words that are not actors (calendar words, sentence adverbs, generic nouns).
-NON_ACTOR = frozenset("""
-January February March April May June July August September October November December Jan Feb Mar
-Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday Saturday Sunday
-New Year Eve Christmas Easter Ramadan I I'm I’m OK AM PM A.M. P.M. TV Internet Web God
-Arab Arabs Western Eastern Northern Southern European African Asian Latin Muslim Muslims Christian
-Christians Jewish Sunni Shia Shiite Catholic Protestant Parliament Embassy Government Cabinet
-""".split())
+NON_ACTOR = frozenset(["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "New", "Year", "Eve", "Christmas", "Easter", "Ramadan", "I", "I'm", "I’m", "OK", "AM", "PM", "A.M.", "P.M.", "TV", "Internet", "Web", "God", "Arab", "Arabs", "Western", "Eastern", "Northern", "Southern", "European", "African", "Asian", "Latin", "Muslim", "Muslims", "Christian", "Christians", "Jewish", "Sunni", "Shia", "Shiite", "Catholic", "Protestant", "Parliament", "Embassy", "Government", "Cabinet"])
 #: Function/sentence-initial words dropped from the front of a capitalised run.
-_LEADING_STOP = frozenset("""
-The A An And But Or So Yet For Nor In On At By Of To From With Without As After Before Then This That
-These Those There Here It Its He She They We You His Her Their Our My Your When While If Although
-Though Because Since Until Unless Meanwhile However Despite Under Over Among Between Through During
-Even Also Only Just Still Now Later Earlier Today Yesterday Tomorrow Last Next Every Each All Some Many
-Most Several Few No Not Both Either Neither Such What Which Who Whom Whose Where Why How According
-Beginning Speaking Rather Instead Moreover Furthermore Indeed Thus Therefore Hence Nonetheless
-""".split())
+_LEADING_STOP = frozenset(["The", "A", "An", "And", "But", "Or", "So", "Yet", "For", "Nor", "In", "On", "At", "By", "Of", "To", "From", "With", "Without", "As", "After", "Before", "Then", "This", "That", "These", "Those", "There", "Here", "It", "Its", "He", "She", "They", "We", "You", "His", "Her", "Their", "Our", "My", "Your", "When", "While", "If", "Although", "Though", "Because", "Since", "Until", "Unless", "Meanwhile", "However", "Despite", "Under", "Over", "Among", "Between", "Through", "During", "Even", "Also", "Only", "Just", "Still", "Now", "Later", "Earlier", "Today", "Yesterday", "Tomorrow", "Last", "Next", "Every", "Each", "All", "Some", "Many", "Most", "Several", "Few", "No", "Not", "Both", "Either", "Neither", "Such", "What", "Which", "Who", "Whom", "Whose", "Where", "Why", "How", "According", "Beginning", "Speaking", "Rather", "Instead", "Moreover", "Furthermore", "Indeed", "Thus", "Therefore", "Hence", "Nonetheless"])
 _CONNECTORS = ("of", "and", "al-", "el-", "bin", "ibn", "de", "da", "del", "la", "von", "van", "der", "&")
-_ORG_WORDS = frozenset("""
-Initiative Road Co. Company Corp. Corporation Inc. Ltd. Party Zone Sea River Gulf Ocean Council
-Parliament Ministry Army Forces Force University Bank Service Services Engineering Oil Group Network
-News Times Post Agency Department Committee Commission Court Union Organization Organisation Fund
-Institute Foundation Association League Front Movement Brigade Brigades Guard Guards Corps Navy
-Embassy Airlines Airways Motors Industries Holdings Media Press Journal Daily Street Square Field
-Province State States Republic Kingdom Island Islands Mountains Canal Strait Bay Coast Desert
-""".split())
+_ORG_WORDS = frozenset(["Initiative", "Road", "Co.", "Company", "Corp.", "Corporation", "Inc.", "Ltd.", "Party", "Zone", "Sea", "River", "Gulf", "Ocean", "Council", "Parliament", "Ministry", "Army", "Forces", "Force", "University", "Bank", "Service", "Services", "Engineering", "Oil", "Group", "Network", "News", "Times", "Post", "Agency", "Department", "Committee", "Commission", "Court", "Union", "Organization", "Organisation", "Fund", "Institute", "Foundation", "Association", "League", "Front", "Movement", "Brigade", "Brigades", "Guard", "Guards", "Corps", "Navy", "Embassy", "Airlines", "Airways", "Motors", "Industries", "Holdings", "Media", "Press", "Journal", "Daily", "Street", "Square", "Field", "Province", "State", "States", "Republic", "Kingdom", "Island", "Islands", "Mountains", "Canal", "Strait", "Bay", "Coast", "Desert"])
 _ABBREV = frozenset({"Co", "Inc", "Corp", "Ltd", "Jr", "Sr", "St", "Mt", "Gen", "Lt", "Col", "Maj",
                      "Adm", "Sgt", "Capt", "Sen", "Rep", "Gov", "Dr", "Mr", "Mrs", "Ms", "Prof", "Cmdr",
                      "Brig"})
@@ -286,7 +266,7 @@ def _cap_runs(text: str, masked: str) -> list[tuple[int, int]]:
         if s > 0 and (masked[s - 1].isalnum() or masked[s - 1] in "-#"):
             continue  # inside a word ("McDonald") or glued to a gazetteer hit ("U.S.-Iran")
         if runs:
-            ps, pe = runs[-1][-1]
+            pe = runs[-1][-1][1]
             gap = masked[pe:s]
             if gap == " " or (gap.strip() in _CONNECTORS and gap.startswith(" ") and
                               (gap.endswith(" ") or gap.endswith("-"))):
@@ -436,10 +416,8 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
     for c in cands:
         if id(c) in body_ids:
             continue
-        if c.form in known_forms or (len(c.form.split()) == 1 and c.form in known_tokens):
-            kept.append(c)
-        elif c.sent >= 0 and c.at_start and len(c.form.split()) >= 2 and any(
-                w in known_tokens for w in c.form.split()):
+        if c.form in known_forms or (len(c.form.split()) == 1 and c.form in known_tokens) or (c.sent >= 0 and c.at_start and len(c.form.split()) >= 2 and any(
+                w in known_tokens for w in c.form.split())):
             kept.append(c)
     canon = _cluster(kept, known_forms)
     titled = defaultdict(bool)
@@ -487,7 +465,7 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
         named = per_unit.get(i, [])
         same_para = sent.paragraph == prev_para
         mentions: list[tuple[int, int, str]] = [(s, e, n) for s, e, n, _ in named]
-        for s, e, n, _ in named:
+        for *_, n, _plural in named:
             named_counts[n] += 1
         for m in _PRON_PERSON.finditer(text):
             before = [x for x in named if x[1] <= m.start() and kinds.get(x[2]) == "person"]
@@ -565,7 +543,7 @@ def _speaker(text: str, named: list[tuple[int, int, str, bool]],
         before = [x for x in outside if x[1] <= m.start()]
         # nearest subject before the verb, not across a quote or clause break
         if before:
-            s, e, n, _ = before[-1]
+            _, e, n, _ = before[-1]
             gap = text[e:m.start()]
             if len(gap.split()) <= 12 and not any(ch in gap for ch in "“”\";"):
                 return n

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from ..scorers.stance import LABELS, _trim, mention_features
 from ..encoder import Encoded
+from ..scorers.stance import LABELS, _trim, mention_features
 from .features import cache_root, data_dir, encode_cached, encoder
 
 SEED = 13
@@ -173,7 +173,7 @@ def evaluate() -> dict[str, Any]:
         p = head(x)[:, order].argmax(1)
         out[f"{n}_dev_macro_f1"] = round(macro_f1(y, p), 4)
         out[f"{n}_dev_accuracy"] = round(float((p == y).mean()), 4)
-        out[f"{n}_dev_n"] = int(len(y))
+        out[f"{n}_dev_n"] = len(y)
         out[f"{n}_dev_vader_macro_f1"] = round(vader_baseline(n), 4)
     return out
 
@@ -194,9 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     save_head(out_dir(), "stance", layers, tensors, input_dim=int(xtr.shape[1]), labels=list(LABELS),
               meta={"data": "NewsMTSC train (stance/newsmtsc_train.jsonl)", "seed": SEED,
                     "hyper": DEFAULT, "taus": list(TAUS), "window": WINDOW,
-                    "encoder": "minilm-int8", "n_train": int(len(ytr))})
+                    "encoder": "minilm-int8", "n_train": len(ytr)})
     metrics = evaluate()
-    metrics.update({"n_train": int(len(ytr)), "seed": SEED, "hyper": DEFAULT})
+    metrics.update({"n_train": len(ytr), "seed": SEED, "hyper": DEFAULT})
     (out_dir() / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     sys.stderr.write(json.dumps(metrics, indent=2) + "\n")
     return 0
