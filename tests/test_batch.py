@@ -80,6 +80,10 @@ def test_batch_read_records() -> None:
     ]
     items = list(b.read_records(lines, "in.jsonl"))
     assert [i.id for i in items] == ["r1", "in.jsonl:3", "r4", "in.jsonl:5", "5", "in.jsonl:7"]
+    as_bytes = list(b.read_records([ln.encode() for ln in lines] + [b'{"id": "z", "text": "\xff"}\n'],
+                                   "in.jsonl"))
+    assert as_bytes[:-1] == items
+    assert as_bytes[-1].error == {"code": 3, "message": "not valid utf-8: in.jsonl:8 (byte 21)"}
     assert items[0].title == "T" and items[0].targets == {"Acme": ["Acme Corp"]} and items[0].error is None
     assert items[1].error["message"].startswith("not a JSON record")
     assert items[2].error == {"code": 3, "message": 'record has no "text" string: r4'}

@@ -101,18 +101,28 @@ def expand_inputs(args: Iterable[str]) -> list[Item]:
     return items
 
 
-def read_records(stream: IO[str] | Iterable[str], source: str = "<stdin>") -> Iterator[Item]:
+def read_records(stream: IO[str] | IO[bytes] | Iterable[str | bytes],
+                 source: str = "<stdin>") -> Iterator[Item]:
     """JSONL records ``{"id", "text", "title"?, "targets"?, "format"?}``, one item per line.
 
-    A line that is not a valid record becomes an error item (id: the record's id where it has
-    one, else ``SOURCE:LINE``); blank lines are skipped.
+    A line that is not a valid record (not UTF-8, not JSON, no ``text``) becomes an error item
+    (id: the record's id where it has one, else ``SOURCE:LINE``); blank lines are skipped.
     """
     from .target_specs import from_value
 
-    for lineno, line in enumerate(stream, 1):
+    for lineno, raw in enumerate(stream, 1):
+        where = f"{source}:{lineno}"
+        if isinstance(raw, bytes):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield Item(id=where, error=error_info(InputError(
+                    f"not valid utf-8: {where} (byte {exc.start})")))
+                continue
+        else:
+            line = raw
         if not line.strip():
             continue
-        where = f"{source}:{lineno}"
         try:
             rec = json.loads(line)
         except ValueError as exc:
@@ -145,12 +155,10 @@ def open_records(spec: str) -> Iterator[Item]:
     import sys
 
     if spec == "-":
-        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace") \
-            if hasattr(sys.stdin, "buffer") else sys.stdin
-        yield from read_records(stream, "<stdin>")
+        yield from read_records(getattr(sys.stdin, "buffer", sys.stdin), "<stdin>")
         return
     try:
-        fh = open(spec, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed below
+        fh = open(spec, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise InputError(f"cannot read --input {spec}: {exc.strerror or exc}") from None
     with fh:
