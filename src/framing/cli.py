@@ -240,6 +240,70 @@ def analyze(
                 render_table(report, make_console(color, None, width), explain)
 
 
+# -- framing compare (issue 5; library: framing.compare) --------------------------------------
+@app.command()
+def compare(
+    articles: Annotated[list[str], typer.Argument(help="Two or more articles on the same event (.txt, .md, .html).")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="auto = table on a terminal, json otherwise; html = one self-contained page.", rich_help_panel="Output")] = Format.auto,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the comparison to this file instead of stdout.", rich_help_panel="Output")] = None,
+    input_format: Annotated[str, typer.Option("--input-format", help="auto|txt|md|html.", rich_help_panel="Input")] = "auto",
+    encoding: Annotated[str, typer.Option("--encoding", help="Text encoding of the inputs.", rich_help_panel="Input")] = "utf-8",
+    width: Annotated[int | None, typer.Option("--width", min=40, help="Report width in columns (default: the terminal's).", rich_help_panel="Output")] = None,
+    model: ModelOpt = None,
+    device: DeviceOpt = "cpu",
+    threads: ThreadsOpt = None,
+    scorers: ScorersOpt = None,
+    lexicon: LexiconOpt = None,
+    target: TargetOpt = None,
+    targets_file: TargetsFileOpt = None,
+    online: OnlineOpt = False,
+    color: ColorOpt = Color.auto,
+    verbose: VerboseOpt = 0,
+    quiet: QuietOpt = False,
+    traceback: TracebackOpt = False,
+) -> None:
+    """Compare articles on one event: targets aligned, stance, frames and loaded terms side by side.
+
+    Example: framing compare outlet_a.txt outlet_b.txt outlet_c.html --format json
+    """
+    setup_logging(verbose, quiet)
+    with reported(traceback):
+        from . import SCHEMA_VERSION
+        from .compare import compare as compare_reports
+        from .compare import default_scorers
+        from .load import load
+        from .pipeline import Pipeline
+        from .render.json import _round, dumps, to_dict
+        from .target_specs import combine
+
+        if len(articles) < 2:
+            raise UsageError("compare needs at least two articles", "pass two or more files")
+        fmt = resolve_format(fmt, output)
+        targets = combine(target or (), targets_file)
+        pipe = Pipeline(split_scorers(scorers) or default_scorers(), model=model, device=device,
+                        threads=threads, lexicons=lexicon or (), offline=not online)
+        kind = None if input_format == "auto" else input_format
+        docs = [(load(a, kind, encoding), targets) for a in articles]
+        reports = [to_dict(an) for an in pipe.analyze_many(docs)]  # shared encoder batches
+        comparison = compare_reports(reports)
+        if fmt in (Format.json, Format.jsonl):
+            doc = _round({"schema": "framing/compare", "schema_version": SCHEMA_VERSION,
+                          "framing": __version__, **comparison})
+            write_output(dumps(doc), output)
+        elif fmt is Format.html:
+            from .render.html import render_compare_html
+
+            write_output(render_compare_html({"articles": reports, **_round(comparison)}), output)
+        else:
+            from .render.compare_table import render_compare_table
+
+            if output is not None:
+                with output.open("w", encoding="utf-8") as fh:
+                    render_compare_table(comparison, make_console(Color.never, fh, width or 100))
+            else:
+                render_compare_table(comparison, make_console(color, None, width))
+
+
 # -- framing batch (issue 6; library: framing.batch, gates, cache, distributed) ---------------
 class BatchFormat(str, Enum):
     jsonl = "jsonl"

@@ -355,11 +355,14 @@ def _evidence(sec: dict[str, Any], dev: dict[str, Any]) -> list[dict[str, Any]]:
             for p, s in sents
             if isinstance(s.get("frames"), dict) and (v := s["frames"].get(frame)) is not None
         ]
-        if sign > 0 and not cand:  # sentence JSON lists only a sentence's top frames
-            starts = {
-                e.get("start") for e in ((sec.get("frames") or {}).get("evidence") or {}).get(frame, [])
-            }
-            cand = [(0.0, p, s, None, []) for p, s in sents if s.get("start") in starts]
+        if not cand:  # sentence JSON lists only a sentence's top frames
+            fr = sec.get("frames") or {}
+            ev = fr.get("evidence") or {}
+            # higher: the section's own evidence for the frame; lower: what it frames instead
+            keys = [frame] if sign > 0 and frame in ev else [f for f in fr.get("labels") or [] if f in ev][:1]
+            starts = {e.get("start") for k in keys for e in ev.get(k, [])}
+            note = [] if sign > 0 else [f"instead: {frame_name(k)}" for k in keys]
+            cand = [(0.0, p, s, None, note) for p, s in sents if s.get("start") in starts]
     elif kind == "stance":
         target = key.split(":", 1)[1]
         cand = []

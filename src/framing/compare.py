@@ -1,0 +1,322 @@
+"""Several articles on one event side by side: ``compare(reports) -> dict``.
+
+Reads aggregated JSON reports (``render.json.to_dict`` output) and lines them up:
+
+* ``overview``: per article its headline figures (sentiment, loaded terms per 100 words, bias,
+  frames above threshold, top loaded terms);
+* ``targets``: the actors aligned across articles by canonical name and aliases (two targets are
+  the same actor when their name/alias sets overlap, case-insensitively, "U.S." = "US"), with
+  mentions and stance per article side by side;
+* ``frames``: every frame's article-level score per article;
+* ``emphasis``: per article what it emphasises (a target or frame clearly stronger there than in
+  the others) and what it leaves out (absent or much weaker than elsewhere);
+* ``findings``: plain-English sentences a reader can check.
+
+Works with whichever scorers ran; a missing scorer leaves its columns ``null``. Pure function of
+the reports (no models).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from .profile import _loaded_spans, _score, _sentences, _words, dominant_frames, frame_name
+
+Report = dict[str, Any]
+
+#: Loaded terms listed per article.
+TOP_TERMS = 5
+#: Targets kept (by total mentions across articles).
+MAX_TARGETS = 12
+#: A target is "emphasised" by an article when it has at least MIN_MENTIONS there and its
+#: mentions per 1000 words are at least EMPHASIS_RATIO times the highest of the other articles.
+MIN_MENTIONS = 2
+EMPHASIS_RATIO = 3.0
+#: A frame is emphasised / left out when its article-level logit differs by at least this much
+#: (1.5 logits: e.g. 0.50 vs 0.18) and the stronger article has it above its threshold.
+FRAME_GAP = 1.5
+FRAME_CLIP = 0.02  # probabilities clipped before the logit (near-zero noise is not a difference)
+#: Stance disagreements worth a finding: scores this far apart (stance scale [-1, 1]).
+STANCE_GAP = 0.3
+#: Loaded language: an article counts as the most loaded when its density is at least this many
+#: times the next article's and at least LOADED_MIN per 100 words.
+LOADED_RATIO = 1.5
+LOADED_MIN = 0.5
+
+
+def _norm_forms(form: str) -> set[str]:
+    """Case-insensitive keys of a name or alias; dotted acronyms also match undotted ("U.S.")."""
+    f = " ".join(form.casefold().split())
+    for suffix in ("’s", "'s"):
+        if f.endswith(suffix):
+            f = f[: -len(suffix)]
+    if f.startswith("the "):
+        f = f[4:]
+    keys = {f} if f else set()
+    if "." in f and (undotted := f.replace(".", "").replace(" ", "")):
+        keys.add(undotted)
+    return keys
+
+
+def _article_name(report: Report, k: int) -> str:
+    return str(report.get("title") or report.get("id") or report.get("source") or f"article {k + 1}")
+
+
+def _targets_of(report: Report) -> list[dict[str, Any]]:
+    """(name, aliases, mentions, stance) per target of one report."""
+    out = []
+    if report.get("targets"):
+        for t in report["targets"]:
+            st = t.get("stance") if isinstance(t.get("stance"), dict) else None
+            mentions = int(st.get("mentions", 0)) if st else int(t.get("mentions", 0) or 0)
+            out.append({"name": str(t["name"]), "aliases": [str(a) for a in t.get("aliases") or []],
+                        "mentions": mentions, "stance": st})
+    else:
+        for d in (report.get("summary") or {}).get("stance") or []:
+            out.append({"name": str(d["target"]), "aliases": [], "mentions": int(d.get("mentions", 0)),
+                        "stance": d})
+    return out
+
+
+def _merge_stance(blocks: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Mention-weighted stance of one actor in one article (several targets may align to it)."""
+    blocks = [b for b in blocks if b and b.get("mentions")]
+    if not blocks:
+        return None
+    if len(blocks) == 1:
+        b = blocks[0]
+        return {"score": _score(b), "label": b.get("label"), "mentions": int(b["mentions"]),
+                "author": _score(b.get("author")) if (b.get("author") or {}).get("mentions") else None}
+    n = sum(int(b["mentions"]) for b in blocks)
+    score = sum((_score(b) or 0.0) * int(b["mentions"]) for b in blocks) / n
+    au = [(b["author"], int(b["author"]["mentions"])) for b in blocks
+          if isinstance(b.get("author"), dict) and b["author"].get("mentions")]
+    author = sum((_score(a) or 0.0) * m for a, m in au) / sum(m for _, m in au) if au else None
+    label = "against" if score <= -0.1 else "favor" if score >= 0.1 else "neutral"
+    return {"score": score, "label": label, "mentions": n, "author": author}
+
+
+def align_targets(reports: Sequence[Report]) -> list[dict[str, Any]]:
+    """Actors across articles: union of targets whose name/alias keys overlap (union-find)."""
+    nodes = [(k, t) for k, r in enumerate(reports) for t in _targets_of(r)]
+    parent = list(range(len(nodes)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, (_, t) in enumerate(nodes):
+        for form in [t["name"], *t["aliases"]]:
+            for key in _norm_forms(form):
+                if key in owner:
+                    a, b = find(owner[key]), find(i)
+                    if a != b:
+                        parent[max(a, b)] = min(a, b)
+                else:
+                    owner[key] = i
+    groups: dict[int, list[int]] = {}
+    for i in range(len(nodes)):
+        groups.setdefault(find(i), []).append(i)
+    words = [max(1, int((r.get("summary") or {}).get("words") or _report_words(r))) for r in reports]
+    out = []
+    for members in groups.values():
+        names = Counter(nodes[i][1]["name"] for i in members)
+        total = Counter()
+        for i in members:
+            total[nodes[i][1]["name"]] += nodes[i][1]["mentions"]
+        name = sorted(names, key=lambda n: (-len({nodes[i][0] for i in members if nodes[i][1]["name"] == n}),
+                                            -total[n], n))[0]
+        aliases = sorted({f for i in members for f in [nodes[i][1]["name"], *nodes[i][1]["aliases"]]} - {name})
+        mentions = [0] * len(reports)
+        blocks: list[list[dict[str, Any]]] = [[] for _ in reports]
+        for i in members:
+            k, t = nodes[i]
+            mentions[k] += t["mentions"]
+            if t["stance"]:
+                blocks[k].append(t["stance"])
+        out.append({
+            "name": name, "aliases": aliases, "mentions": mentions,
+            "per_1000_words": [1000.0 * m / w for m, w in zip(mentions, words, strict=True)],
+            "stance": [_merge_stance(b) for b in blocks],
+        })
+    out.sort(key=lambda g: (-sum(g["mentions"]), -sum(1 for m in g["mentions"] if m), g["name"]))
+    return [g for g in out if sum(g["mentions"])][:MAX_TARGETS]
+
+
+def _report_words(report: Report) -> int:
+    return sum(_words(s.get("text", "")) for sec in report.get("sections", []) for _, s in _sentences(sec))
+
+
+def _overview(report: Report, k: int) -> dict[str, Any]:
+    summ = report.get("summary") or {}
+    words = int(summ.get("words") or _report_words(report))
+    row: dict[str, Any] = {"index": k, "id": report.get("id"), "title": report.get("title"),
+                           "source": report.get("source"), "words": words,
+                           "sentiment": _score(summ.get("sentiment")),  # [-1, 1]
+                           "bias": _score(summ.get("bias"))}  # [0, 1] or null
+    has_loaded = any("loaded_terms" in s for sec in report.get("sections", []) for _, s in _sentences(sec))
+    if has_loaded:
+        terms: Counter[str] = Counter()
+        surface: dict[str, str] = {}
+        n = 0
+        for sec in report.get("sections", []):
+            for _, s in _sentences(sec):
+                for sp in _loaded_spans(s):
+                    key = str(sp.get("text", "")).lower()
+                    terms[key] += 1
+                    surface.setdefault(key, str(sp.get("text", "")))
+                    n += 1
+        row["loaded_terms"] = n
+        row["loaded_per_100_words"] = 100.0 * n / max(words, 1)
+        row["top_loaded_terms"] = [{"text": surface[t], "count": c} for t, c in
+                                   sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]]
+    else:
+        row["loaded_terms"] = row["loaded_per_100_words"] = None
+        row["top_loaded_terms"] = []
+    row["frames"] = [f["frame"] for f in dominant_frames(summ.get("frames"), 14) if f["label"]]
+    return row
+
+
+def _frames(reports: Sequence[Report]) -> list[dict[str, Any]]:
+    per = [(r.get("summary") or {}).get("frames") or {} for r in reports]
+    names = sorted({f for fr in per for f in (fr.get("scores") or {})})
+    rows = []
+    for f in names:
+        scores = [(fr.get("scores") or {}).get(f) for fr in per]
+        labels = [f in (fr.get("labels") or []) for fr in per]
+        rows.append({"frame": f, "scores": scores, "labels": labels})
+    rows.sort(key=lambda r: (-sum(r["labels"]), -max((s or 0.0) for s in r["scores"]), r["frame"]))
+    return rows
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, FRAME_CLIP), 1 - FRAME_CLIP)
+    return math.log(p / (1 - p))
+
+
+def _emphasis(names: list[str], targets: list[dict[str, Any]], frames: list[dict[str, Any]]
+              ) -> list[dict[str, Any]]:
+    n = len(names)
+    out: list[dict[str, Any]] = [{"article": k, "emphasises": [], "leaves_out": []} for k in range(n)]
+    if n < 2:
+        return out
+    for g in targets:
+        dens, ms = g["per_1000_words"], g["mentions"]
+        for k in range(n):
+            others = [dens[j] for j in range(n) if j != k]
+            if ms[k] >= MIN_MENTIONS and dens[k] >= EMPHASIS_RATIO * max(others):
+                absent = [f"#{j + 1}" for j in range(n) if j != k and ms[j] == 0]
+                text = (f"names {g['name']} {ms[k]} times ({dens[k]:.1f} per 1000 words)"
+                        + (f"; {_join(absent)} never" if absent else
+                           f" vs at most {max(others):.1f} elsewhere"))
+                out[k]["emphasises"].append({"kind": "target", "name": g["name"], "text": text})
+            if ms[k] == 0 and sum(1 for j in range(n) if j != k and ms[j] >= MIN_MENTIONS):
+                who = [f"#{j + 1} {ms[j]}" for j in range(n) if j != k and ms[j] >= MIN_MENTIONS]
+                out[k]["leaves_out"].append({"kind": "target", "name": g["name"],
+                                             "text": f"never mentions {g['name']} ({_join(who)} times)"})
+    for fr in frames:
+        scores = fr["scores"]
+        if any(s is None for s in scores):
+            continue
+        z = [_logit(s) for s in scores]
+        for k in range(n):
+            others = [z[j] for j in range(n) if j != k]
+            if fr["labels"][k] and z[k] - max(others) >= FRAME_GAP:
+                vs = ", ".join(f"#{j + 1} {scores[j]:.2f}" for j in range(n) if j != k)
+                out[k]["emphasises"].append({"kind": "frame", "name": fr["frame"], "text":
+                                             f"{frame_name(fr['frame'])} frame {scores[k]:.2f} (vs {vs})"})
+            strong = [j for j in range(n) if j != k and fr["labels"][j] and z[j] - z[k] >= FRAME_GAP]
+            if not fr["labels"][k] and strong:
+                vs = ", ".join(f"#{j + 1} {scores[j]:.2f}" for j in strong)
+                out[k]["leaves_out"].append({"kind": "frame", "name": fr["frame"], "text":
+                                             f"little {frame_name(fr['frame'])} framing ({scores[k]:.2f}; {vs})"})
+    return out
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _findings(names: list[str], overview: list[dict[str, Any]], targets: list[dict[str, Any]],
+              emphasis: list[dict[str, Any]]) -> list[str]:
+    n = len(names)
+    out: list[str] = []
+    q = [f"#{k + 1} “{x}”" for k, x in enumerate(names)]
+    # Stance: actors the articles see differently.
+    for g in targets:
+        st = [(k, s) for k, s in enumerate(g["stance"]) if s and s["mentions"] >= MIN_MENTIONS
+              and s["score"] is not None]
+        if len(st) < 2:
+            continue
+        lo = min(st, key=lambda t: (t[1]["score"], t[0]))
+        hi = max(st, key=lambda t: (t[1]["score"], -t[0]))
+        if hi[1]["score"] - lo[1]["score"] >= STANCE_GAP:
+            out.append(f"{q[lo[0]]} is the most negative toward {g['name']} (stance {lo[1]['score']:+.2f} "
+                       f"over {lo[1]['mentions']} mentions), {q[hi[0]]} the most positive "
+                       f"({hi[1]['score']:+.2f} over {hi[1]['mentions']})")
+    # Loaded language.
+    dens = [(o["loaded_per_100_words"], k) for k, o in enumerate(overview)
+            if o.get("loaded_per_100_words") is not None]
+    if len(dens) >= 2:
+        dens.sort(key=lambda t: (-t[0], t[1]))
+        (d0, k0), (d1, _) = dens[0], dens[1]
+        if d0 >= LOADED_MIN and d0 >= LOADED_RATIO * d1:
+            terms = ", ".join(f"“{t['text']}”" for t in overview[k0]["top_loaded_terms"][:3])
+            rest = ", ".join(f"#{k + 1} {d:.1f}" for d, k in dens[1:])
+            out.append(f"{q[k0]} uses the most loaded language ({d0:.1f} loaded terms per 100 words "
+                       f"vs {rest}" + (f": {terms})" if terms else ")"))
+    # Sentiment spread.
+    sent = [(o["sentiment"], k) for k, o in enumerate(overview) if o.get("sentiment") is not None]
+    if len(sent) >= 2:
+        lo_s = min(sent, key=lambda t: (t[0], t[1]))
+        hi_s = max(sent, key=lambda t: (t[0], -t[1]))
+        if hi_s[0] - lo_s[0] >= 0.1:
+            out.append(f"{q[lo_s[1]]} is the most negative in tone (sentiment {lo_s[0]:+.2f}), "
+                       f"{q[hi_s[1]]} the most positive ({hi_s[0]:+.2f})")
+    # Emphasis and omissions.
+    for e in emphasis:
+        k = e["article"]
+        if e["emphasises"]:
+            out.append(f"{q[k]} emphasises: " + "; ".join(x["text"] for x in e["emphasises"][:3]))
+        if e["leaves_out"]:
+            out.append(f"{q[k]} leaves out: " + "; ".join(x["text"] for x in e["leaves_out"][:3]))
+    return out if n >= 2 else []
+
+
+def compare(reports: list[Report]) -> dict[str, Any]:
+    """Line up several articles' reports (same event, different outlets).
+
+    Args:
+        reports: report dicts as written by ``framing.render.json.to_dict``, in display order.
+
+    Returns:
+        ``{"overview", "targets", "frames", "emphasis", "findings"}`` (see the module docstring);
+        lists per article follow the order of ``reports``. Floats are unrounded.
+    """
+    names = [_article_name(r, k) for k, r in enumerate(reports)]
+    overview = [_overview(r, k) for k, r in enumerate(reports)]
+    targets = align_targets(reports)
+    frames = _frames(reports)
+    emphasis = _emphasis(names, targets, frames)
+    return {"overview": overview, "targets": targets, "frames": frames, "emphasis": emphasis,
+            "findings": _findings(names, overview, targets, emphasis)}
+
+
+def default_scorers() -> list[str]:
+    """What ``framing compare`` runs by default: the default scorers plus stance (targets are the
+    point of a comparison), loaded terms, bias and frames where they are installed."""
+    from .scorers import DEFAULT_SCORERS, available
+
+    have = set(available())
+    return list(dict.fromkeys([*DEFAULT_SCORERS, *(n for n in ("stance", "loaded_terms", "bias", "frames")
+                                                   if n in have)]))
+
+
+__all__ = ["align_targets", "compare", "default_scorers"]

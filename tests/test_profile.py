@@ -1,0 +1,172 @@
+"""Section profiles ("comparison"): the seed through the real pipeline, plus the rule on a tiny report."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import statistics
+
+import pytest
+
+from framing.profile import OPENING, profile
+
+#: The scorers profiled on the seed: every one of these that is installed.
+PROFILE_SCORERS = ("sentiment", "stance", "loaded_terms", "bias", "frames")
+TRADE = ("Iraq-Iran trade expands", "Chinese projects in Iraq", "Chinese projects with Iran")
+ATTACKS = "Attacks breed resistance"
+
+
+@pytest.fixture(scope="module")
+def scorers() -> list[str]:
+    from framing.scorers import available
+
+    return [n for n in PROFILE_SCORERS if n in available()]
+
+
+@pytest.fixture(scope="module")
+def report(seed_path, scorers):  # type: ignore[no-untyped-def]
+    from framing.load import load
+    from framing.pipeline import Pipeline
+    from framing.render.json import to_dict
+
+    return to_dict(Pipeline(scorers).analyze(load(str(seed_path))))
+
+
+def _names(report: dict) -> list[str]:
+    return [s["heading"] for s in report["sections"] if s["heading"]]
+
+
+@pytest.mark.model
+def test_profile_comparison_key_has_one_profile_per_section(report) -> None:  # type: ignore[no-untyped-def]
+    comp = report["comparison"]
+    assert [r["heading"] for r in comp["sections"]] == [s["heading"] for s in report["sections"]]
+    assert len(comp["sections"]) == 8
+    for row, sec in zip(comp["sections"], report["sections"], strict=True):
+        assert row["sentiment"] == pytest.approx(sec["sentiment"]["score"], abs=1e-4)
+        assert row["words"] > 0
+        for d in row["distinctive"]:
+            assert abs(d["z"]) >= 1.0 and d["direction"] in ("higher", "lower")
+            assert d["evidence"], d  # every deviation comes with the sentences behind it
+            for ev in d["evidence"]:
+                assert report["sections"][row["index"]]["start"] <= ev["start"] < ev["end"]
+    json.dumps(comp)  # JSON-ready
+
+
+@pytest.mark.model
+def test_profile_arc_has_one_point_per_paragraph(report) -> None:  # type: ignore[no-untyped-def]
+    arc = report["comparison"]["arc"]
+    assert len(arc) == 44 == report["article"]["paragraphs"]
+    assert [p["paragraph"] for p in arc] == list(range(44))
+    assert [p["section"] for p in arc] == sorted(p["section"] for p in arc)
+    assert all(-1.0 <= p["sentiment"] <= 1.0 for p in arc)
+    for target in report["comparison"]["targets"]:  # stance series where stance ran
+        assert any(p["stance"][target] is not None for p in arc)
+
+
+@pytest.mark.model
+def test_profile_findings_name_real_sections(report) -> None:  # type: ignore[no-untyped-def]
+    findings = report["comparison"]["findings"]
+    headings = _names(report)
+    assert len(findings) >= 3
+    for f in findings:
+        assert isinstance(f, str) and f.strip()
+        assert any(f"“{h}”" in f for h in headings) or OPENING in f.lower(), f
+    # The sentiment extremes it names are the real extremes of the section table.
+    secs = report["sections"]
+    lowest = min(secs, key=lambda s: s["sentiment"]["score"])
+    name = f"“{lowest['heading']}”" if lowest["heading"] else OPENING
+    assert any(name in f and "most negative section" in f for f in findings)
+
+
+@pytest.mark.model
+def test_profile_seed_attacks_section_among_most_loaded(report, scorers) -> None:  # type: ignore[no-untyped-def]
+    if "loaded_terms" not in scorers:
+        pytest.skip("loaded_terms scorer not installed")
+    rows = report["comparison"]["sections"]
+    ranked = [r["heading"] for r in sorted(rows, key=lambda r: -r["loaded_per_100_words"])]
+    assert ATTACKS in ranked[:3], ranked
+    for h in TRADE:  # the trade / Chinese-projects sections are among the least loaded half
+        assert h in ranked[4:], (h, ranked)
+    assert any(f"“{ATTACKS}” is the most loaded section" in f or
+               (f"“{ATTACKS}”" in f and "loaded" in f) for f in report["comparison"]["findings"]) or \
+        ranked[0] != ATTACKS
+
+
+@pytest.mark.model
+@pytest.mark.xfail(strict=True, reason="issue 5 target not met by frames.v1: 'Chinese projects in "
+                   "Iraq' scores Economic 0.015, below the median of the other sections (0.048)")
+def test_profile_seed_trade_sections_are_economic(report, scorers) -> None:  # type: ignore[no-untyped-def]
+    if "frames" not in scorers:
+        pytest.skip("frames scorer not installed")
+    secs = {s["heading"]: s["frames"]["scores"]["Economic"] for s in report["sections"]}
+    others = [v for h, v in secs.items() if h not in TRADE]
+    for h in TRADE:
+        assert secs[h] > statistics.median(others), (h, secs)
+
+
+@pytest.mark.model
+def test_profile_panel_is_the_first_view_and_fits_80_columns(report) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    from framing.render.table import render_table
+
+    buf = io.StringIO()
+    render_table(report, Console(file=buf, width=80, color_system=None))
+    out = buf.getvalue()
+    assert max(len(line) for line in out.splitlines()) <= 80
+    sections_table = re.search(r"^Sections\s*$", out, re.M)
+    assert sections_table is not None
+    assert out.index("Section profiles") < sections_table.start()
+    assert "Findings" in out
+
+
+# ---- the deviation rule on a hand-made report (no model) -------------------------------------
+def _sentence(start: int, text: str, score: float, loaded: list[str]) -> dict:
+    spans = [{"start": start, "end": start + len(w), "text": w, "category": "loaded", "score": 0.9}
+             for w in loaded]
+    return {"start": start, "end": start + len(text), "text": text,
+            "sentiment": {"score": score, "evidence": []}, "loaded_terms": spans}
+
+
+def _tiny_report() -> dict:
+    texts = [("Calm", ["The council met on Monday and approved the budget for roads."], 0.1, []),
+             ("Angry", ["The ruthless regime unleashed a brutal, savage crackdown on everyone."],
+              -0.6, ["ruthless", "brutal", "savage"]),
+             ("Plain", ["Officials said the talks would continue next week in the capital."], 0.0, [])]
+    secs, pos, pid = [], 0, 0
+    for k, (head, sents, score, loaded) in enumerate(texts):
+        s = _sentence(pos, sents[0], score, loaded)
+        para = {"index": pid, "start": pos, "end": s["end"], "sentiment": {"score": score},
+                "sentences": [s]}
+        secs.append({"index": k, "heading": head, "start": pos, "end": s["end"],
+                     "sentiment": {"score": score}, "paragraphs": [para]})
+        pos, pid = s["end"] + 1, pid + 1
+    return {"title": "t", "sections": secs, "summary": {}}
+
+
+def test_profile_rule_flags_the_loaded_section_with_its_terms() -> None:
+    prof = profile(_tiny_report())
+    angry = prof["sections"][1]
+    assert angry["loaded_terms"] == 3
+    assert angry["loaded_per_100_words"] == pytest.approx(300 / 10)
+    top = angry["distinctive"][0]
+    assert top["metric"] in ("loaded", "sentiment") and top["direction"] in ("higher", "lower")
+    loaded = next(d for d in angry["distinctive"] if d["metric"] == "loaded")
+    assert loaded["rest"] == pytest.approx(0.0)  # leave-one-out: the other two sections have none
+    assert set(loaded["evidence"][0]["terms"]) == {"ruthless", "brutal", "savage"}
+    assert any(f.startswith("“Angry” is the most loaded section (30.0 loaded terms per 100 words "
+                            "vs 0.0 elsewhere") for f in prof["findings"])
+    assert any("“Angry” is the most negative section" in f for f in prof["findings"])
+    assert len(prof["arc"]) == 3 and "stance" not in prof["arc"][0]  # stance did not run
+
+
+def test_profile_without_optional_scorers_has_no_their_keys() -> None:
+    rep = _tiny_report()
+    for sec in rep["sections"]:
+        for p in sec["paragraphs"]:
+            for s in p["sentences"]:
+                del s["loaded_terms"]
+    prof = profile(rep)
+    assert prof["metrics"] == ["sentiment"]
+    assert all("loaded_per_100_words" not in r and "bias" not in r for r in prof["sections"])
