@@ -88,9 +88,9 @@ def test_profile_seed_attacks_section_among_most_loaded(report, scorers) -> None
     assert ATTACKS in ranked[:3], ranked
     for h in TRADE:  # the trade / Chinese-projects sections are among the least loaded half
         assert h in ranked[4:], (h, ranked)
-    assert any(f"“{ATTACKS}” is the most loaded section" in f or
-               (f"“{ATTACKS}”" in f and "loaded" in f) for f in report["comparison"]["findings"]) or \
-        ranked[0] != ATTACKS
+    if ranked[0] == ATTACKS:  # the report says so in words
+        assert any(f.startswith(f"“{ATTACKS}” is the most loaded section")
+                   for f in report["comparison"]["findings"])
 
 
 @pytest.mark.model
