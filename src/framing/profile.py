@@ -619,61 +619,10 @@ def profile(report: Report) -> dict[str, Any]:
     }
 
 
-def comparison_hook(analysis: Any, summ: Any) -> dict[str, Any]:
-    """``render.json`` report hook: ``{"comparison": profile(...)}`` from the analysis.
-
-    The hook runs before the report's sections exist, so it builds the same section/paragraph/
-    sentence view from the analysis and its summaries (the fields ``profile`` reads).
-    """
-    return {"comparison": profile(report_view(analysis, summ))}
-
-
-def report_view(analysis: Any, summ: Any) -> Report:
-    """The parts of the JSON report that ``profile`` reads, built from an analysis."""
-    article = analysis.article
-    sents = []
-    for s in article.sentences:
-        d: dict[str, Any] = {
-            "index": s.index,
-            "start": s.start,
-            "end": s.end,
-            "text": article.text[s.start : s.end],
-        }
-        for name, results in analysis.results.items():
-            r = results[s.index]
-            d[name] = r.to_json() if hasattr(r, "to_json") else r
-        sents.append(d)
-    sections = []
-    for sec in article.sections:
-        paragraphs = []
-        for pid in sec.paragraphs:
-            p = article.paragraphs[pid]
-            paragraphs.append(
-                {
-                    "index": p.index,
-                    "start": p.start,
-                    "end": p.end,
-                    **summ.paragraphs[pid],
-                    "sentences": [sents[i] for i in p.sentences],
-                }
-            )
-        sections.append(
-            {"index": sec.index, "heading": sec.heading, **summ.sections[sec.index], "paragraphs": paragraphs}
-        )
-    view: Report = {"title": article.title, "sections": sections, "summary": summ.article}
-    ts = getattr(analysis, "targets", None)
-    if ts is not None:
-        by = {d["target"]: d for d in summ.article.get("stance", [])}
-        view["targets"] = [{**t.to_json(), "stance": by.get(t.name)} for t in ts.targets]
-    return view
-
-
 __all__ = [
-    "comparison_hook",
     "dominant_frames",
     "frame_name",
     "profile",
-    "report_view",
     "section_name",
     "top_targets",
 ]

@@ -68,14 +68,15 @@ def to_dict(analysis: Any) -> dict[str, Any]:
                     "quotes": [{"start": a, "end": b} for a, b in article.quotes]},
     }
     report["warnings"] = list(getattr(analysis, "warnings", []))
-    for hook in REPORT_HOOKS:
-        report.update(hook(analysis, summ))
     report["sections"] = sections
     report["summary"] = summ.article
+    for hook in REPORT_HOOKS:  # in order: a later hook sees the keys an earlier one added
+        report.update(hook(analysis, report))
     return _round(report)
 
 
-#: Functions (analysis, summaries) -> dict of extra top-level keys (e.g. "targets", "comparison").
+#: Functions (analysis, report) -> dict of extra top-level keys (e.g. "targets", "comparison");
+#: ``report`` is the report built so far (sections and summary included).
 REPORT_HOOKS: list[Any] = []
 
 
@@ -88,14 +89,14 @@ def dumps_line(report: dict[str, Any]) -> str:
 
 
 # ---- stance (issue 4): top-level "targets" ---------------------------------------------------
-def targets_report(analysis: Any, summ: Any) -> dict[str, Any]:
+def targets_report(analysis: Any, report: dict[str, Any]) -> dict[str, Any]:
     """``"targets": [{name, aliases, kind, mentions, prominence, stance}]`` ranked by prominence;
     ``stance`` is the article-level stance of that target (null when no mention was scored)."""
     ts = getattr(analysis, "targets", None)
     if ts is None:
         return {}
     by = {d["target"]: {k: v for k, v in d.items() if k != "target"}
-          for d in summ.article.get("stance", [])}
+          for d in report["summary"].get("stance", [])}
     return {"targets": [{**t.to_json(), "stance": by.get(t.name)} for t in ts.targets]}
 
 
@@ -104,11 +105,11 @@ REPORT_HOOKS.append(targets_report)
 
 
 # ---- section profiles (issue 5): top-level "comparison" --------------------------------------
-def comparison_report(analysis: Any, summ: Any) -> dict[str, Any]:
+def comparison_report(analysis: Any, report: dict[str, Any]) -> dict[str, Any]:
     """``"comparison"``: section profiles, deviations with evidence, arc, findings (profile.py)."""
-    from ..profile import comparison_hook
+    from ..profile import profile
 
-    return comparison_hook(analysis, summ)
+    return {"comparison": profile(report)}
 
 
 REPORT_HOOKS.append(comparison_report)
