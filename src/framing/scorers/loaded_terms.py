@@ -1,0 +1,197 @@
+"""Loaded-term spans per sentence: the project's lexicon plus a contextual token detector.
+
+Two sources, one span list:
+
+* the lexicon (``models/lexicon.v1.tsv`` plus any ``--lexicon FILE``): whole-word, multiword,
+  inflection-normalised matches with a category and a weight in [0, 1];
+* the detector (``models/loaded_terms.v1/``): a small head over the encoder's token states that
+  gives every word piece P(none | loaded | name_calling), trained on PTC Loaded_Language /
+  Name_Calling,Labeling spans and BABE biased words, so the context decides.
+
+A lexicon match of a loaded category is kept when ``LEXICON_MIX * weight + (1 - LEXICON_MIX) *
+detector`` reaches the emission threshold; words the detector alone flags are kept when their
+detector score does. Adjacent flagged words merge into one span ("rogue" + "actions"). Hedges
+and boosters come from the lexicon only and are never loaded language.
+
+Scale: every span's ``score`` is in [0, 1] (higher = more clearly loaded / a stronger marker).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..heads import Head, load_head
+from ..lexicon import EPISTEMIC_CATEGORIES, LOADED_CATEGORIES, Lexicon, lexicon_with, words
+from ..resources import artifact
+from . import Batch, ScorerConfig, register
+
+HEAD = "loaded_terms.v1"
+#: Detector output classes, in the head's label order.
+CLASSES = ("none", "loaded", "name_calling")
+#: Defaults used when the head's meta has no tuned values (these are the tuned values' ballpark).
+DEFAULT_THRESHOLD = 0.5
+DEFAULT_LEXICON_MIX = 0.5
+#: Words that never start or end a detector-only span (function words inside long PTC spans).
+_EDGE_STOP = frozenset("""a an the and or but of to in on at by for with from as is are was were be
+been it its this that these those he she they we you i his her their our my your not no so than
+then there what which who when where how all any some such very just has have had do does did
+will would can could should may might must""".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int  # char offset (relative to the sentence until the pipeline shifts it)
+    end: int  # exclusive
+    text: str
+    category: str  # loaded | name_calling | exaggeration | hedge | booster
+    score: float  # [0, 1]: strength (lexicon weight / detector probability, see module doc)
+    quoted: bool  # inside quoted speech
+    source: str  # lexicon | model | both
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "category": self.category,
+                "score": round(self.score, 4), "quoted": self.quoted, "source": self.source}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedTermsResult:
+    spans: tuple[Span, ...]  # loaded terms and epistemic markers, in text order
+
+    @property
+    def loaded(self) -> tuple[Span, ...]:
+        return tuple(s for s in self.spans if s.category in LOADED_CATEGORIES)
+
+    @property
+    def epistemic(self) -> tuple[Span, ...]:
+        return tuple(s for s in self.spans if s.category in EPISTEMIC_CATEGORIES)
+
+    def shifted(self, delta: int) -> LoadedTermsResult:
+        if delta == 0:
+            return self
+        return LoadedTermsResult(tuple(replace(s, start=s.start + delta, end=s.end + delta)
+                                       for s in self.spans))
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [s.to_json() for s in self.spans]
+
+
+def piece_features(states: np.ndarray, pooled: np.ndarray) -> np.ndarray:
+    """[m, 2d]: each word piece's state beside the sentence's pooled vector (shared with training)."""
+    return np.concatenate([states, np.broadcast_to(pooled, states.shape)], axis=1)
+
+
+def word_scores(text: str, probs: np.ndarray, offsets: np.ndarray,
+                ) -> list[tuple[int, int, str, float, str]]:
+    """Per word of ``text``: (start, end, normalized, P(loaded or name_calling), category).
+
+    A word's score is the max over its pieces of 1 - P(none); its category is whichever of
+    loaded / name_calling has more mass over those pieces.
+    """
+    out = []
+    toks = words(text)
+    starts = offsets[:, 0]
+    ends = offsets[:, 1]
+    real = ends > starts
+    for ws, we, norm in toks:
+        sel = real & (starts >= ws) & (ends <= we)
+        if not sel.any():
+            sel = real & (starts < we) & (ends > ws)
+        if not sel.any():  # truncated away
+            out.append((ws, we, norm, 0.0, "loaded"))
+            continue
+        p = probs[sel]
+        score = float((1.0 - p[:, 0]).max())
+        cat = "name_calling" if p[:, 2].sum() > p[:, 1].sum() else "loaded"
+        out.append((ws, we, norm, score, cat))
+    return out
+
+
+def combine(text: str, matches: Sequence[Any], wscores: Sequence[tuple[int, int, str, float, str]],
+            threshold: float, mix: float) -> list[tuple[int, int, str, float, str]]:
+    """Spans (start, end, category, score, source) from lexicon matches and detector word scores."""
+    cands: list[tuple[int, int, str, float, str]] = []
+    covered: set[int] = set()
+    for m in matches:
+        cat, w = m.entry.category, m.entry.weight
+        if cat in EPISTEMIC_CATEGORIES:
+            cands.append((m.start, m.end, cat, w, "lexicon"))
+            continue
+        det = max((sc for s, e, _, sc, _ in wscores if s >= m.start and e <= m.end), default=None)
+        if det is None:
+            score, source = w, "lexicon"
+        else:
+            score = mix * w + (1 - mix) * det
+            source = "both" if det >= threshold else "lexicon"
+        for i, (s, e, *_rest) in enumerate(wscores):
+            if s >= m.start and e <= m.end:
+                covered.add(i)
+        if score >= threshold:
+            cands.append((m.start, m.end, cat, score, source))
+    for i, (s, e, norm, sc, cat) in enumerate(wscores):
+        if i in covered or sc < threshold or norm in _EDGE_STOP:
+            continue
+        cands.append((s, e, cat, sc, "model"))
+    cands.sort()
+    merged: list[tuple[int, int, str, float, str]] = []
+    for c in cands:
+        if merged and c[2] in LOADED_CATEGORIES and merged[-1][2] in LOADED_CATEGORIES:
+            p = merged[-1]
+            gap = text[p[1]:c[0]]
+            if p[1] <= c[0] and gap.strip(" -") == "" and len(gap) <= 2:
+                cat = p[2] if p[3] >= c[3] else c[2]
+                src = p[4] if p[4] == c[4] else "both"
+                merged[-1] = (p[0], c[1], cat, max(p[3], c[3]), src)
+                continue
+        if merged and c[0] < merged[-1][1]:
+            continue  # overlaps a kept span (lexicon matches never overlap each other)
+        merged.append(c)
+    return merged
+
+
+class LoadedTermsScorer:
+    name: ClassVar[str] = "loaded_terms"
+    version: ClassVar[int] = 1
+    requires: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, lexicon: Lexicon, head: Head | None) -> None:
+        self.lexicon = lexicon
+        self.head = head
+        meta = head.meta if head is not None else {}
+        self.threshold = float(meta.get("threshold", DEFAULT_THRESHOLD))
+        self.mix = float(meta.get("lexicon_mix", DEFAULT_LEXICON_MIX))
+
+    def word_probs(self, batch: Batch) -> list[np.ndarray]:
+        """Per sentence, [m_i, 3] detector probabilities for each word piece."""
+        if self.head is None or len(batch) == 0:
+            return [np.zeros((len(o), 3), np.float32) for o in batch.enc.offsets]
+        feats = [piece_features(st, batch.enc.pooled[i]) for i, st in enumerate(batch.enc.states)]
+        lens = [len(f) for f in feats]
+        allp = self.head(np.concatenate(feats)) if sum(lens) else np.zeros((0, 3), np.float32)
+        bounds = np.concatenate([[0], np.cumsum(lens)])
+        return [allp[bounds[i]:bounds[i + 1]] for i in range(len(lens))]
+
+    def score(self, batch: Batch) -> list[LoadedTermsResult]:
+        probs = self.word_probs(batch)
+        out = []
+        for i, text in enumerate(batch.texts):
+            ws = word_scores(text, probs[i], batch.enc.offsets[i]) if self.head is not None else []
+            spans = combine(text, self.lexicon.match(text), ws, self.threshold, self.mix)
+            out.append(LoadedTermsResult(tuple(
+                Span(s, e, text[s:e], cat, float(min(1.0, max(0.0, sc))), batch.in_quote(i, s, e), src)
+                for s, e, cat, sc, src in spans)))
+        return out
+
+
+@lru_cache(maxsize=2)
+def _head() -> Head:
+    return load_head(artifact(HEAD))
+
+
+@register("loaded_terms")
+def make_loaded_terms(config: ScorerConfig) -> LoadedTermsScorer:
+    return LoadedTermsScorer(lexicon_with(config.lexicons), _head())

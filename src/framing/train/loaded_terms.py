@@ -1,0 +1,321 @@
+"""Rebuild the loaded-terms artifacts: ``models/lexicon.v1.tsv`` and ``models/loaded_terms.v1/``.
+
+Data: PTC train spans (propaganda/ptc_train_*), BABE SG2 biased words (bias/babe_sg2_train.csv),
+SemEval-2023 paragraph labels (propaganda/semeval2023_train_*) for the paragraph-level dev metric.
+PTC and SemEval-2023 hold the same articles: ``lexicon.article_is_dev`` splits them once by
+article id (20% dev) and every step here uses that split; BABE uses its stratified 80/20 split.
+
+Steps: (1) derive the lexicon from TRAIN articles / rows; (2) label each word piece of the train
+sentences (inside a Loaded_Language span = loaded, inside Name_Calling,Labeling = name_calling,
+a BABE biased word = loaded) and fit a small MLP over [piece state, sentence pooled vector];
+(3) on the DEV articles, tune the emission threshold and the lexicon/detector mix for
+paragraph-level Loaded_Language F1 and measure token-overlap span F1 on PTC dev.
+
+``python -m framing.train loaded_terms`` rebuilds; ``evaluate()`` re-measures the shipped files.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..encoder import Encoded
+from ..heads import save_head
+from ..lexicon import LOADED_CATEGORIES, Lexicon, load_lexicon, words
+from ..resources import artifact
+from ..scorers import Batch
+from ..scorers.loaded_terms import CLASSES, HEAD, LoadedTermsScorer, piece_features
+from .features import data_dir
+from .lexicon import (SEED, LabelledSentence, article_is_dev, babe_rows, build_lexicon,
+                      encoded, ptc_sentences, write_tsv)
+
+log = logging.getLogger("framing")
+
+LEXICON_FILE = "lexicon.v1.tsv"
+#: Negative word pieces kept for training (all positives are kept); keeps memory ~0.5 GB.
+NEG_KEEP = 0.35
+HIDDEN = 256
+EPOCHS = 4
+LR = 1e-3
+WEIGHT_DECAY = 1e-4
+#: Grids searched on the dev articles (paragraph-level Loaded_Language F1).
+THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.2, 0.91, 0.05))
+MIXES = (0.0, 0.3, 0.5, 0.7)
+PTC_LABEL = {"Loaded_Language": 1, "Name_Calling,Labeling": 2}
+
+
+def piece_labels(text: str, offsets: np.ndarray, spans: Sequence[tuple[int, int, str]]) -> np.ndarray:
+    """0 none / 1 loaded / 2 name_calling per word piece (specials are -1, ignored)."""
+    lab = np.zeros(len(offsets), np.int64)
+    real = offsets[:, 1] > offsets[:, 0]
+    lab[~real] = -1
+    for s, e, tech in spans:
+        c = PTC_LABEL.get(tech)
+        if c is None:
+            continue
+        inside = real & (offsets[:, 0] >= s) & (offsets[:, 1] <= e)
+        lab[inside] = np.maximum(lab[inside], c)  # name_calling wins where both overlap
+    return lab
+
+
+def babe_spans(text: str, biased_words: Sequence[str]) -> list[tuple[int, int, str]]:
+    marked = {w for bw in biased_words for _, _, w in words(bw)}
+    return [(s, e, "Loaded_Language") for s, e, w in words(text) if w in marked]
+
+
+def _encode_ptc() -> tuple[tuple[LabelledSentence, ...], Encoded]:
+    sents = ptc_sentences()
+    return sents, encoded([s.text for s in sents], "ptc")
+
+
+def _encode_babe():  # type: ignore[no-untyped-def]
+    rows = babe_rows()
+    return rows, encoded([r.text for r in rows], "babe")
+
+
+def training_set(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    sents, enc = _encode_ptc()
+    rows, benc = _encode_babe()
+    xs, ys = [], []
+    items = [(enc, i, s.text, s.spans) for i, s in enumerate(sents) if not article_is_dev(s.article)]
+    items += [(benc, i, r.text, babe_spans(r.text, r.biased_words)) for i, r in enumerate(rows) if not r.dev]
+    for e, i, text, spans in items:
+        lab = piece_labels(text, e.offsets[i], spans)
+        keep = (lab > 0) | ((lab == 0) & (rng.random(len(lab)) < NEG_KEEP))
+        if keep.any():
+            xs.append(piece_features(e.states[i][keep], e.pooled[i]).astype(np.float16))
+            ys.append(lab[keep])
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def fit_mlp(x: np.ndarray, y: np.ndarray, seed: int = SEED) -> tuple[list[dict], dict[str, np.ndarray]]:
+    import torch
+
+    torch.set_num_threads(1)
+    torch.manual_seed(seed)
+    mu = x.astype(np.float32).mean(0)
+    sd = x.astype(np.float32).std(0) + 1e-4
+    d = x.shape[1]
+    net = torch.nn.Sequential(torch.nn.Linear(d, HIDDEN), torch.nn.ReLU(), torch.nn.Dropout(0.1),
+                              torch.nn.Linear(HIDDEN, len(CLASSES)))
+    opt = torch.optim.AdamW(net.parameters(), lr=LR, weight_decay=WEIGHT_DECAY)
+    # undo the negative subsampling in the loss so probabilities stay calibrated-ish
+    w = torch.tensor([1.0 / NEG_KEEP, 1.0, 1.0])
+    loss_fn = torch.nn.CrossEntropyLoss(weight=w)
+    mu_t, sd_t = torch.from_numpy(mu), torch.from_numpy(sd)
+    yt = torch.from_numpy(y)
+    g = torch.Generator().manual_seed(seed)
+    for epoch in range(EPOCHS):
+        perm = torch.randperm(len(y), generator=g)
+        net.train()
+        total = 0.0
+        for b in range(0, len(y), 512):
+            idx = perm[b : b + 512]
+            xb = (torch.from_numpy(x[idx.numpy()].astype(np.float32)) - mu_t) / sd_t
+            loss = loss_fn(net(xb), yt[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += float(loss) * len(idx)
+        log.info("epoch %d loss %.4f", epoch, total / len(y))
+    net.eval()
+    l1, l2 = net[0], net[3]
+    tensors = {"mu": mu, "sd": sd,
+               "w0": l1.weight.detach().numpy().T.copy(), "b0": l1.bias.detach().numpy().copy(),
+               "w1": l2.weight.detach().numpy().T.copy(), "b1": l2.bias.detach().numpy().copy()}
+    layers = [{"op": "standardize", "mean": "mu", "std": "sd"},
+              {"op": "linear", "weight": "w0", "bias": "b0"}, {"op": "relu"},
+              {"op": "linear", "weight": "w1", "bias": "b1"}, {"op": "softmax"}]
+    return layers, tensors
+
+
+# --------------------------------------------------------------------------- dev evaluation
+
+
+@lru_cache(maxsize=1)
+def semeval_dev_paragraphs() -> tuple[tuple[str, str, bool], ...]:
+    """(article id, paragraph text, has Loaded_Language) for every labelled dev paragraph."""
+    root = data_dir() / "propaganda"
+    labels: dict[str, dict[int, set[str]]] = defaultdict(dict)
+    with open(root / "semeval2023_train_paragraph_labels.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 2:
+                continue
+            techs = {t for t in (parts[2].split(",") if len(parts) > 2 else []) if t}
+            labels[parts[0]][int(parts[1])] = techs
+    out = []
+    for aid in sorted(labels):
+        if not article_is_dev(aid):
+            continue
+        lines = (root / "semeval2023_train_articles" / f"article{aid}.txt").read_text(encoding="utf-8").split("\n")
+        for no, techs in sorted(labels[aid].items()):
+            if 1 <= no <= len(lines) and lines[no - 1].strip():
+                out.append((aid, lines[no - 1].strip(), "Loaded_Language" in techs))
+    return tuple(out)
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    from ..segment import _sentences_in
+
+    return _sentences_in(text, 0, len(text))
+
+
+def _batch(texts: list[str], enc: Encoded) -> Batch:
+    return Batch(texts=texts, enc=enc, quotes=[[] for _ in texts])
+
+
+def _f1(tp: float, fp: float, fn: float) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4),
+            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0}
+
+
+class DevData:
+    """Encoded dev paragraphs (split into sentences) and PTC dev sentences."""
+
+    def __init__(self) -> None:
+        paras = semeval_dev_paragraphs()
+        self.para_gold = np.array([g for _, _, g in paras])
+        texts, owner = [], []
+        for j, (_, ptext, _) in enumerate(paras):
+            for s, e in _sentence_spans(ptext):
+                texts.append(ptext[s:e])
+                owner.append(j)
+        self.para_texts = texts
+        self.para_owner = np.array(owner)
+        self.para_enc = encoded(texts, "semeval_dev")
+        sents, enc = _encode_ptc()
+        dev = [i for i, s in enumerate(sents) if article_is_dev(s.article)]
+        self.ptc = [sents[i] for i in dev]
+        self.ptc_enc = Encoded(enc.pooled[dev], [enc.states[i] for i in dev],
+                               [enc.offsets[i] for i in dev], [enc.truncated[i] for i in dev])
+
+
+def paragraph_scores(scorer: LoadedTermsScorer, dev: DevData) -> np.ndarray:
+    """Max loaded/name_calling span score per dev paragraph (0 when none)."""
+    res = scorer.score(_batch(dev.para_texts, dev.para_enc))
+    best = np.zeros(len(dev.para_gold))
+    for k, r in enumerate(res):
+        for s in r.spans:
+            if s.category in ("loaded", "name_calling"):
+                best[dev.para_owner[k]] = max(best[dev.para_owner[k]], s.score)
+    return best
+
+
+def best_threshold(scores: np.ndarray, gold: np.ndarray) -> tuple[float, dict[str, float]]:
+    best = (0.0, {"f1": -1.0})
+    for t in THRESHOLDS:
+        pred = scores >= t
+        m = _f1(float((pred & gold).sum()), float((pred & ~gold).sum()), float((~pred & gold).sum()))
+        if m["f1"] > best[1]["f1"]:
+            best = (float(t), m)
+    return best
+
+
+def span_f1(scorer: LoadedTermsScorer, dev: DevData) -> dict[str, float]:
+    """Token-overlap F1 on PTC dev: words inside gold Loaded_Language / Name_Calling spans vs words
+    inside predicted loaded / name_calling / exaggeration spans (micro over all dev words)."""
+    res = scorer.score(_batch([s.text for s in dev.ptc], dev.ptc_enc))
+    tp = fp = fn = 0
+    for s, r in zip(dev.ptc, res, strict=True):
+        gold_sp = [(a, b) for a, b, t in s.spans if t in PTC_LABEL]
+        pred_sp = [(x.start, x.end) for x in r.spans if x.category in LOADED_CATEGORIES]
+        for ws, we, _ in words(s.text):
+            g = any(a <= ws and we <= b for a, b in gold_sp)
+            p = any(a <= ws and we <= b for a, b in pred_sp)
+            tp += g and p
+            fp += p and not g
+            fn += g and not p
+    return _f1(tp, fp, fn)
+
+
+def measure(lexicon: Lexicon, head_dir: Path | None, dev: DevData, tune: bool) -> dict:
+    """Dev metrics for one lexicon + head; with ``tune`` also search threshold and mix."""
+    from ..heads import load_head
+
+    head = load_head(head_dir) if head_dir is not None else None
+    scorer = LoadedTermsScorer(lexicon, head)
+    out: dict = {}
+    if tune and head is not None:
+        best = None
+        for mix in MIXES:
+            scorer.mix = mix
+            scorer.threshold = 0.0  # emit everything; the paragraph rule thresholds
+            t, m = best_threshold(paragraph_scores(scorer, dev), dev.para_gold)
+            log.info("mix %.2f: threshold %.2f paragraph F1 %.4f", mix, t, m["f1"])
+            if best is None or m["f1"] > best[2]["f1"]:
+                best = (mix, t, m)
+        assert best is not None
+        scorer.mix, scorer.threshold = best[0], best[1]
+        out["tuned"] = {"lexicon_mix": best[0], "threshold": best[1]}
+    t_para = scorer.threshold
+    scorer_emit_all = scorer.threshold
+    scorer.threshold = 0.0
+    scores = paragraph_scores(scorer, dev)
+    scorer.threshold = scorer_emit_all
+    pred = scores >= t_para
+    gold = dev.para_gold
+    out["paragraph_loaded_language"] = {
+        **_f1(float((pred & gold).sum()), float((pred & ~gold).sum()), float((~pred & gold).sum())),
+        "threshold": t_para, "paragraphs": int(len(gold)), "positives": int(gold.sum())}
+    out["span_token_f1_ptc_dev"] = span_f1(scorer, dev)
+    return out
+
+
+def lexicon_rule_baseline(lexicon: Lexicon, dev: DevData) -> dict:
+    """Lexicon only: a paragraph is positive if it has a loaded/name_calling entry of weight >= t."""
+    scorer = LoadedTermsScorer(lexicon, None)
+    t, m = best_threshold(paragraph_scores(scorer, dev), dev.para_gold)
+    scorer.threshold = t
+    return {"paragraph_loaded_language": {**m, "threshold": t},
+            "span_token_f1_ptc_dev": span_f1(scorer, dev)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    t0 = time.time()
+    rng = np.random.default_rng(SEED)
+    entries, stats = build_lexicon()
+    lex_path = artifact(LEXICON_FILE)
+    write_tsv(lex_path, entries, stats)
+    lexicon = load_lexicon(lex_path)
+    log.info("lexicon: %d entries -> %s", len(lexicon), lex_path)
+    x, y = training_set(rng)
+    log.info("detector training pieces: %d (loaded %d, name_calling %d)", len(y), (y == 1).sum(), (y == 2).sum())
+    layers, tensors = fit_mlp(x, y)
+    del x
+    out = artifact(HEAD)
+    meta = {"threshold": 0.5, "lexicon_mix": 0.5, "seed": SEED, "hidden": HIDDEN, "epochs": EPOCHS,
+            "neg_keep": NEG_KEEP, "features": "piece state (384) + sentence mean-pooled (384)",
+            "train": "PTC train articles (Loaded_Language=1, Name_Calling,Labeling=2) + BABE train biased words"}
+    save_head(out, "loaded_terms", layers, tensors, input_dim=int(tensors["mu"].shape[0]),
+              labels=list(CLASSES), meta=meta)
+    dev = DevData()
+    metrics = measure(lexicon, out, dev, tune=True)
+    meta.update(metrics["tuned"])
+    save_head(out, "loaded_terms", layers, tensors, input_dim=int(tensors["mu"].shape[0]),
+              labels=list(CLASSES), meta=meta)
+    metrics["lexicon_rule_baseline"] = lexicon_rule_baseline(lexicon, dev)
+    metrics["lexicon"] = stats
+    metrics["train_pieces"] = int(len(y))
+    metrics["seconds"] = round(time.time() - t0, 1)
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+    log.info("%s", json.dumps(metrics, indent=2, sort_keys=True))
+    return 0
+
+
+def evaluate() -> dict:
+    dev = DevData()
+    lexicon = load_lexicon(artifact(LEXICON_FILE))
+    m = measure(lexicon, artifact(HEAD), dev, tune=False)
+    m["lexicon_rule_baseline"] = lexicon_rule_baseline(lexicon, dev)
+    return m
