@@ -50,8 +50,10 @@ def encode_cached(texts: Sequence[str], tag: str, with_states: bool = True) -> E
         offsets_flat, lens = z["offsets"], z["lens"]
         bounds = np.concatenate([[0], np.cumsum(lens)])
         offsets = [offsets_flat[bounds[i]:bounds[i + 1]] for i in range(len(lens))]
-        states = ([z["states"][bounds[i]:bounds[i + 1]].astype(np.float32) for i in range(len(lens))]
-                  if with_states else [])
+        states: list[np.ndarray] = []
+        if with_states:
+            flat = z["states"]  # read once: every z[...] access re-reads the array from the archive
+            states = [flat[bounds[i]:bounds[i + 1]].astype(np.float32) for i in range(len(lens))]
         return Encoded(pooled, states, offsets, list(z["truncated"]))
     out = enc.encode(list(texts))
     path.parent.mkdir(parents=True, exist_ok=True)
