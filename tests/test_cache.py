@@ -63,13 +63,15 @@ def test_cache_roundtrip_and_corrupt_entries(tmp_path: Path) -> None:
     assert c.hits == 1 and c.misses == 6
 
 
-def test_cache_unwritable_dir_warns_once(tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_cache_unwritable_dir_warns_once(tmp_path: Path, caplog, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     c = Cache(blocker, {"v": 1})
-    with caplog.at_level(logging.WARNING, logger="framing"):
-        c.put("ab" * 32, {"id": "x"})
-        c.put("cd" * 32, {"id": "y"})
+    lg = logging.getLogger("framing")  # the CLI's setup_logging may have replaced its handlers
+    monkeypatch.setattr(lg, "handlers", [caplog.handler])
+    monkeypatch.setattr(lg, "level", logging.WARNING)
+    c.put("ab" * 32, {"id": "x"})
+    c.put("cd" * 32, {"id": "y"})
     assert len([r for r in caplog.records if "cache not written" in r.getMessage()]) == 1
 
 
