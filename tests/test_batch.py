@@ -368,3 +368,22 @@ def test_batch_cli_usage_errors(runner) -> None:  # type: ignore[no-untyped-def]
     assert res.stderr == ("framing: error: bad --fail-on 'bias>>1': expected a number at column 6 "
                           '(write e.g. "bias>0.6,loaded_density>5,stance[Trump]<-0.5")\n')
     assert res.stdout == ""
+
+
+def test_batch_html_writes_pages_and_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    good = tmp_path / "good.txt"
+    good.write_text("Officials praised the new bridge.\nCritics called the deal a reckless waste.\n")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00binary")
+    out = tmp_path / "site"
+    res = CliRunner().invoke(app, ["batch", str(good), str(bad), "-f", "html", "-o", str(out), "--no-cache"])
+    assert res.exit_code == 5, res.stderr
+    index = (out / "index.html").read_text()
+    page = next(p for p in out.glob("*.html") if p.name != "index.html")
+    assert f'href="{page.name}"' in index
+    assert "bad.txt" in index  # the failed article is listed, not lost
+    assert "Officials praised the new bridge." in page.read_text()

@@ -388,6 +388,34 @@ class DirWriter:
         pass
 
 
+class HtmlDirWriter(DirWriter):
+    """``DIR/<name>.html`` per article (the analyze HTML report) and ``DIR/index.html`` linking them."""
+
+    def __init__(self, directory: str | Path) -> None:
+        super().__init__(directory)
+        self.entries: list[dict[str, Any]] = []
+
+    def write(self, outcome: Outcome) -> None:
+        from .render.html import render_html
+
+        name = self.name_for(outcome.id)[: -len(".json")] + ".html"
+        data = outcome.to_json()
+        if outcome.ok:
+            path = self.dir / name
+            _atomic_write(path, render_html(data))
+            self.written.append(path)
+            self.entries.append({**data, "href": name})
+        else:
+            self.entries.append(data)
+
+    def close(self) -> None:
+        from .render.html import render_index_html
+
+        path = self.dir / "index.html"
+        _atomic_write(path, render_index_html(self.entries))
+        self.written.append(path)
+
+
 def _flatten(prefix: str, value: Any, out: dict[str, Any], depth: int = 0) -> None:
     if isinstance(value, dict):
         if depth >= 3:

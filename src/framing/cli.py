@@ -320,6 +320,7 @@ def compare(
 class BatchFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
+    html = "html"
 
 
 class Per(str, Enum):
@@ -331,7 +332,7 @@ class Per(str, Enum):
 def batch(
     paths: Annotated[list[str] | None, typer.Argument(help="Article files, directories (walked for .txt/.md/.html) and globs (quote them: 'news/**/*.md').", show_default=False)] = None,
     input_: Annotated[str | None, typer.Option("--input", "-i", help='JSONL records {"id", "text", "title"?, "targets"?} from a file, or - for stdin.', rich_help_panel="Input")] = None,
-    fmt: Annotated[BatchFormat, typer.Option("--format", "-f", help="jsonl: one JSON report per line (or one .json file each with -o); csv: a row per article or section.", rich_help_panel="Output")] = BatchFormat.jsonl,
+    fmt: Annotated[BatchFormat, typer.Option("--format", "-f", help="jsonl: one JSON report per line (or one .json file each with -o); csv: a row per article or section; html: one page per article and index.html in -o DIR.", rich_help_panel="Output")] = BatchFormat.jsonl,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory: one JSON file per article (jsonl) or articles.csv/sections.csv (csv).", rich_help_panel="Output")] = None,
     per: Annotated[Per, typer.Option("--per", help="CSV rows: one per article or one per section.", rich_help_panel="Output")] = Per.article,
     fail_on: Annotated[list[str] | None, typer.Option("--fail-on", help="Gate, e.g. 'bias>0.6,stance[Trump]<-0.5' (any condition trips; repeatable). Exit 6 when an article trips it.", rich_help_panel="CI")] = None,
@@ -380,6 +381,10 @@ def batch(
         if fmt is BatchFormat.csv:
             name = "sections.csv" if per is Per.section else "articles.csv"
             writer: Any = b.CsvWriter(output / name if output else sys.stdout, per.value)
+        elif fmt is BatchFormat.html:
+            if output is None:
+                raise UsageError("--format html needs -o DIR", "one page per article plus index.html")
+            writer = b.HtmlDirWriter(output)
         elif output is not None:
             writer = b.DirWriter(output)
         else:
