@@ -116,3 +116,28 @@ def aggregate_stance(results: Sequence[Any], sentences: Sequence[Sentence],
 
     return {"stance": summarize(m for r in results for m in r.mentions)}
 # ---- end stance ------------------------------------------------------------------------------
+
+
+# ---- bias and loaded terms (issue 3) ---------------------------------------------------------
+@aggregator("bias")
+def aggregate_bias(results: Sequence[Any], sentences: Sequence[Sentence],
+                   article: Article) -> dict[str, Any]:
+    """P(biased): word-weighted mean, max, and the share of sentences above 0.5."""
+    scores = [r.score for r in results]
+    return {"bias": {
+        "score": wmean(scores, weights(sentences, article)),  # [0, 1] word-weighted mean P(biased)
+        "max": max(scores) if scores else 0.0,  # [0, 1] most biased sentence
+        "share_biased": float(np.mean([s > 0.5 for s in scores])) if scores else 0.0,  # [0, 1]
+        "sentences": len(scores),
+    }}
+
+
+@aggregator("loaded_terms")
+def aggregate_loaded_terms(results: Sequence[Any], sentences: Sequence[Sentence],
+                           article: Article) -> dict[str, Any]:
+    """Loaded-term spans (paragraph), densities per 100 words, author vs quoted voices, epistemic
+    marker counts, and a summary with top terms (every level)."""
+    from .scorers.loaded_terms import summarize
+
+    return summarize(results, sentences, article)
+# ---- end bias and loaded terms ---------------------------------------------------------------

@@ -87,6 +87,7 @@ class Entry:
     term: str  # as written in the lexicon (display form)
     category: str  # one of CATEGORIES
     weight: float  # [0, 1], strength of the signal
+    user: bool = False  # from a user file (--lexicon): reported whenever weight > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +171,7 @@ def _check(term: str, category: str, where: str) -> None:
                          f"a term is 1 to {MAX_TERM_WORDS} words")
 
 
-def parse_tsv(text: str, where: str = "<text>") -> Lexicon:
+def parse_tsv(text: str, where: str = "<text>", user: bool = True) -> Lexicon:
     header: dict[str, str] = {}
     entries = []
     for no, line in enumerate(text.splitlines(), 1):
@@ -190,11 +191,11 @@ def parse_tsv(text: str, where: str = "<text>") -> Lexicon:
                              "see docs/lexicon.md")
         weight = _parse_weight(cols[2], f"{where}:{no}") if len(cols) > 2 and cols[2] else 1.0
         _check(cols[0], cols[1], f"{where}:{no}")
-        entries.append(Entry(cols[0], cols[1], weight))
+        entries.append(Entry(cols[0], cols[1], weight, user))
     return Lexicon(entries, header)
 
 
-def parse_json(text: str, where: str = "<text>") -> Lexicon:
+def parse_json(text: str, where: str = "<text>", user: bool = True) -> Lexicon:
     try:
         data = json.loads(text)
     except ValueError as exc:
@@ -211,12 +212,12 @@ def parse_json(text: str, where: str = "<text>") -> Lexicon:
             raise InputError(f"entry {i} of lexicon {where} needs term and category", "see docs/lexicon.md")
         term, cat = str(item["term"]), str(item["category"])
         _check(term, cat, f"{where}[{i}]")
-        entries.append(Entry(term, cat, _parse_weight(str(item.get("weight", 1.0)), f"{where}[{i}]")))
+        entries.append(Entry(term, cat, _parse_weight(str(item.get("weight", 1.0)), f"{where}[{i}]"), user))
     return Lexicon(entries, header)
 
 
-def load_lexicon(path: str | Path) -> Lexicon:
-    """Load a user or shipped lexicon file (``.json`` is JSON, anything else is TSV)."""
+def load_lexicon(path: str | Path, user: bool = True) -> Lexicon:
+    """Load a lexicon file (``.json`` is JSON, anything else is TSV); ``user=False`` for shipped."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -224,7 +225,9 @@ def load_lexicon(path: str | Path) -> Lexicon:
         raise InputError(f"lexicon file not found: {p}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read lexicon {p}: {exc}") from None
-    return parse_json(text, str(p)) if p.suffix.lower() == ".json" else parse_tsv(text, str(p))
+    if p.suffix.lower() == ".json":
+        return parse_json(text, str(p), user)
+    return parse_tsv(text, str(p), user)
 
 
 @lru_cache(maxsize=1)
@@ -234,7 +237,7 @@ def shipped_lexicon() -> Lexicon:
     path = artifact(SHIPPED)
     if not path.exists():
         raise ModelError(f"lexicon missing: {path}", "run `python -m framing.train loaded_terms`")
-    return load_lexicon(path)
+    return load_lexicon(path, user=False)
 
 
 def lexicon_with(paths: Iterable[str | Path] = ()) -> Lexicon:

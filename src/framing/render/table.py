@@ -353,3 +353,81 @@ def profile_panel(report: Report, console: Console) -> RenderableType | None:
     return Panel(Group(*parts), title=Text("Section profiles", style="bold"), title_align="left",
                  box=box.ROUNDED)
 # ---- end section profiles --------------------------------------------------------------------
+
+
+# ---- bias and loaded terms (issue 3): section columns, inline highlights, top terms ---------
+#: Inline styles per loaded-term category (epistemic markers are underlined, not coloured).
+LOADED_STYLES = {"loaded": "bold red", "name_calling": "bold magenta", "exaggeration": "bold yellow",
+                 "hedge": "underline cyan", "booster": "underline blue"}
+
+
+def bias_cell(sec: dict[str, Any], report: Report) -> Text:
+    b = sec.get("bias")
+    if not b:
+        return Text("–")
+    style = "red" if b["score"] > 0.5 else ("yellow" if b["score"] > 0.35 else "green")
+    return Text(f"{b['score']:.2f}", style=style)
+
+
+def loaded_density_cell(sec: dict[str, Any], report: Report) -> Text:
+    if "loaded_density" not in sec:
+        return Text("–")
+    t = Text(f"{sec['loaded_density']:.1f}")
+    if sec.get("loaded_density_quoted"):
+        t.append(f" (q {sec['loaded_density_quoted']:.1f})", style="dim")
+    return t
+
+
+def loaded_top_cell(sec: dict[str, Any], report: Report) -> Text:
+    top = sec.get("loaded_summary", {}).get("top_terms", [])[:4]
+    t = Text()
+    for i, term in enumerate(top):
+        if i:
+            t.append(", ")
+        t.append(term["text"], style=LOADED_STYLES.get(term["category"], ""))
+        if term["count"] > 1:
+            t.append(f"×{term['count']}", style="dim")
+    return t if top else Text("–")
+
+
+def highlight_loaded(paragraph: dict[str, Any], text: Text, offset: int) -> None:
+    for s in paragraph.get("loaded_terms", []):
+        a, b = s["start"] - offset, s["end"] - offset
+        if 0 <= a < b <= len(text.plain):
+            text.stylize(LOADED_STYLES.get(s["category"], "bold"), a, b)
+
+
+def loaded_panel(report: Report, console: Console) -> RenderableType | None:
+    s = report.get("summary", {})
+    if "loaded_summary" not in s and "bias" not in s:
+        return None
+    line = Text()
+    if "bias" in s:
+        b = s["bias"]
+        line.append(f"Bias P(biased) {b['score']:.2f} (max {b['max']:.2f}, "
+                    f"{100 * b['share_biased']:.0f}% of sentences > 0.5)   ")
+    if "loaded_summary" in s:
+        ls = s["loaded_summary"]
+        line.append(f"Loaded terms {ls['count']} · {s['loaded_density']:.1f}/100 words "
+                    f"(author {s['loaded_density_author']:.1f}, quoted {s['loaded_density_quoted']:.1f}) · "
+                    f"hedges {s['epistemic']['hedges']} · boosters {s['epistemic']['boosters']}\n")
+        line.append("Top: ")
+        for i, term in enumerate(ls["top_terms"]):
+            if i:
+                line.append(", ")
+            line.append(term["text"], style=LOADED_STYLES.get(term["category"], ""))
+            if term["count"] > 1:
+                line.append(f" ×{term['count']}", style="dim")
+        line.append("\nKey: ")
+        for cat, style in LOADED_STYLES.items():
+            line.append(cat.replace("_", "-"), style=style)
+            line.append(" ")
+    return Panel(line, title="Loaded language and bias", title_align="left", box=box.ROUNDED)
+
+
+SECTION_COLUMNS.append(("Bias", "right", bias_cell))
+SECTION_COLUMNS.append(("Loaded/100w", "right", loaded_density_cell))
+SECTION_COLUMNS.append(("Top loaded terms", "left", loaded_top_cell))
+PARAGRAPH_STYLERS.append(highlight_loaded)
+PANELS.append(loaded_panel)
+# ---- end bias and loaded terms ---------------------------------------------------------------

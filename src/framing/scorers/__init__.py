@@ -73,9 +73,11 @@ _FACTORIES: dict[str, Callable[[ScorerConfig], Any]] = {}
 _MODULES: dict[str, str] = {
     "sentiment": "framing.scorers.sentiment",
     "stance": "framing.scorers.stance",
+    "bias": "framing.scorers.bias",
+    "loaded_terms": "framing.scorers.loaded_terms",
 }
 #: The scorers ``analyze`` runs when none are named, in this order.
-DEFAULT_SCORERS: tuple[str, ...] = ("sentiment", "stance")
+DEFAULT_SCORERS: tuple[str, ...] = ("sentiment", "stance", "bias", "loaded_terms")
 
 
 class RegistryError(RuntimeError):

@@ -119,7 +119,8 @@ def combine(text: str, matches: Sequence[Any], wscores: Sequence[tuple[int, int,
     for m in matches:
         cat, w = m.entry.category, m.entry.weight
         if cat in EPISTEMIC_CATEGORIES:
-            cands.append((m.start, m.end, cat, w, "lexicon"))
+            if w > 0:
+                cands.append((m.start, m.end, cat, w, "lexicon"))
             continue
         det = max((sc for s, e, _, sc, _ in wscores if s >= m.start and e <= m.end), default=None)
         if det is None:
@@ -130,7 +131,10 @@ def combine(text: str, matches: Sequence[Any], wscores: Sequence[tuple[int, int,
         for i, (s, e, *_rest) in enumerate(wscores):
             if s >= m.start and e <= m.end:
                 covered.add(i)
-        if score >= threshold:
+        if m.entry.user:  # the user asked for this term: report it unless weight is 0
+            if w > 0:
+                cands.append((m.start, m.end, cat, max(score, w), source))
+        elif score >= threshold:
             cands.append((m.start, m.end, cat, score, source))
     for i, (s, e, norm, sc, cat) in enumerate(wscores):
         if i in covered or sc < threshold or norm in _EDGE_STOP:
@@ -195,3 +199,61 @@ def _head() -> Head:
 @register("loaded_terms")
 def make_loaded_terms(config: ScorerConfig) -> LoadedTermsScorer:
     return LoadedTermsScorer(lexicon_with(config.lexicons), _head())
+
+
+# --------------------------------------------------------------------------- aggregation helper
+#: Terms listed in a unit's summary.
+TOP_TERMS = 8
+
+
+def _quoted_words(article: Any, start: int, end: int) -> int:
+    n = 0
+    for qs, qe in article.quotes:
+        a, b = max(qs, start), min(qe, end)
+        if a < b:
+            n += article.words(a, b)
+    return n
+
+
+def summarize(results: Sequence[LoadedTermsResult], sentences: Sequence[Any], article: Any,
+              ) -> dict[str, Any]:
+    """JSON keys for one unit (called by ``aggregate.aggregate_loaded_terms``).
+
+    ``loaded_density*`` are loaded/name_calling/exaggeration spans per 100 words (hedges and
+    boosters excluded); ``_author`` counts unquoted spans per 100 unquoted words, ``_quoted``
+    quoted spans per 100 quoted words. ``loaded_terms`` (the span list) is given for units that
+    are one paragraph; ``loaded_summary`` (counts, top terms) for every unit.
+    """
+    spans = [s for r in results for s in r.spans]
+    loaded = [s for s in spans if s.category in LOADED_CATEGORIES]
+    n_words = sum(max(1, article.words(s.start, s.end)) for s in sentences)
+    n_quoted = sum(_quoted_words(article, s.start, s.end) for s in sentences)
+    n_author = max(0, n_words - n_quoted)
+    q = [s for s in loaded if s.quoted]
+
+    def per100(n: int, d: int) -> float:
+        return 100.0 * n / d if d else 0.0
+
+    top: dict[tuple[str, str], list[float]] = {}
+    for s in loaded:
+        top.setdefault((s.text.lower(), s.category), []).append(s.score)
+    ranked = sorted(top.items(), key=lambda kv: (-len(kv[1]), -max(kv[1]), kv[0]))[:TOP_TERMS]
+    out: dict[str, Any] = {
+        "loaded_density": per100(len(loaded), n_words),  # loaded terms per 100 words
+        "loaded_density_author": per100(len(loaded) - len(q), n_author),  # per 100 unquoted words
+        "loaded_density_quoted": per100(len(q), n_quoted),  # per 100 quoted words
+        "epistemic": {"hedges": sum(s.category == "hedge" for s in spans),
+                      "boosters": sum(s.category == "booster" for s in spans)},
+        "loaded_summary": {
+            "count": len(loaded),
+            "by_category": {c: sum(s.category == c for s in loaded) for c in LOADED_CATEGORIES},
+            "quoted": len(q),
+            "words": n_words,
+            "quoted_words": n_quoted,
+            "top_terms": [{"text": t, "category": c, "count": len(v), "score": max(v)}
+                          for (t, c), v in ranked],
+        },
+    }
+    if len({s.paragraph for s in sentences}) <= 1:
+        out["loaded_terms"] = [s.to_json() for s in spans]
+    return out

@@ -36,7 +36,7 @@ def features(dev: bool | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarra
     rows = babe_rows()
     texts = [r.text for r in rows]
     enc = encoded(texts, "babe")
-    x = bias_features(texts, enc, load_lexicon(artifact(LEXICON_FILE)))
+    x = bias_features(texts, enc, load_lexicon(artifact(LEXICON_FILE), user=False))
     y = np.array([r.biased for r in rows], np.int64)
     d = np.array([r.dev for r in rows])
     return x, y, d
