@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from framing.lexicon import Entry, Lexicon
 from framing.scorers import Batch, ScorerConfig, get
 from framing.scorers.bias import BiasResult, lexicon_features
-from framing.lexicon import Entry, Lexicon
 
 
 def test_bias_result_json_and_shift() -> None:

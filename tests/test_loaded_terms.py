@@ -24,13 +24,15 @@ def test_lexicon_normalize_inflections() -> None:
 def test_lexicon_multiword_longest_match() -> None:
     lex = Lexicon([Entry("crimes", "loaded", 0.3), Entry("war crimes", "loaded", 0.9)])
     text = "They committed War Crimes, and other crimes."
-    got = [(text[m.start:m.end], m.entry.term) for m in lex.match(text)]
+    got = [(text[m.start : m.end], m.entry.term) for m in lex.match(text)]
     assert got == [("War Crimes", "war crimes"), ("crimes", "crimes")]
 
 
 def test_lexicon_tsv_and_json_formats(tmp_path: Path) -> None:
     tsv = tmp_path / "mine.tsv"
-    tsv.write_text("# source: me\nterm\tcategory\tweight\nrogue actions\tname_calling\t0.9\nreportedly\thedge\n")
+    tsv.write_text(
+        "# source: me\nterm\tcategory\tweight\nrogue actions\tname_calling\t0.9\nreportedly\thedge\n"
+    )
     lex = load_lexicon(tsv)
     assert lex.header["source"] == "me"
     assert lex.get("rogue action").category == "name_calling"
@@ -63,8 +65,17 @@ def test_result_shift_and_json() -> None:
     r = LoadedTermsResult((Span(3, 9, "rogue!", "loaded", 0.71234, False, "both"),))
     moved = r.shifted(100)
     assert moved.spans[0].start == 103 and moved.spans[0].end == 109
-    assert moved.to_json() == [{"start": 103, "end": 109, "text": "rogue!", "category": "loaded",
-                                "score": 0.7123, "quoted": False, "source": "both"}]
+    assert moved.to_json() == [
+        {
+            "start": 103,
+            "end": 109,
+            "text": "rogue!",
+            "category": "loaded",
+            "score": 0.7123,
+            "quoted": False,
+            "source": "both",
+        }
+    ]
     assert r.shifted(0) is r
 
 
@@ -93,7 +104,7 @@ def test_loaded_terms_flags_seed_terms_not_economics(encoder) -> None:  # type: 
     assert any(w in found for w in ("reckless", "criminal", "imperialist", "piracy", "looting"))
     assert not neutral.loaded, neutral.loaded
     for s in loaded.spans:
-        assert texts[0][s.start:s.end] == s.text
+        assert texts[0][s.start : s.end] == s.text
         assert 0.0 <= s.score <= 1.0
         assert s.source in ("lexicon", "model", "both")
 
@@ -161,7 +172,7 @@ def test_loaded_terms_cli_seed_end_to_end(tmp_path: Path) -> None:
             assert 0.0 <= p["bias"]["score"] <= 1.0
             for s in p["loaded_terms"]:
                 # article offsets: the span text is the article text there
-                assert rep_text(rep, text)[s["start"]:s["end"]] == s["text"]
+                assert rep_text(rep, text)[s["start"] : s["end"]] == s["text"]
                 assert set(s) == {"start", "end", "text", "category", "score", "quoted", "source"}
                 seen.append(s["text"].lower())
             for sent in p["sentences"]:
@@ -182,5 +193,5 @@ def rep_text(rep: dict, text: str) -> str:  # type: ignore[type-arg]
     buf = [" "] * max((p["end"] for s in rep["sections"] for p in s["paragraphs"]), default=0)
     for sec in rep["sections"]:
         for p in sec["paragraphs"]:
-            buf[p["start"]:p["end"]] = list(p["text"])
+            buf[p["start"] : p["end"]] = list(p["text"])
     return "".join(buf)

@@ -163,12 +163,12 @@ def _parse_weight(raw: str, where: str) -> float:
 
 def _check(term: str, category: str, where: str) -> None:
     if category not in CATEGORIES:
-        raise InputError(f"unknown category {category!r} in lexicon {where}",
-                         f"use one of {', '.join(CATEGORIES)}")
+        raise InputError(
+            f"unknown category {category!r} in lexicon {where}", f"use one of {', '.join(CATEGORIES)}"
+        )
     n = len(term_key(term))
     if n == 0 or n > MAX_TERM_WORDS:
-        raise InputError(f"bad term {term!r} in lexicon {where}",
-                         f"a term is 1 to {MAX_TERM_WORDS} words")
+        raise InputError(f"bad term {term!r} in lexicon {where}", f"a term is 1 to {MAX_TERM_WORDS} words")
 
 
 def parse_tsv(text: str, where: str = "<text>", user: bool = True) -> Lexicon:
@@ -187,8 +187,9 @@ def parse_tsv(text: str, where: str = "<text>", user: bool = True) -> Lexicon:
         if [c.lower() for c in cols[:2]] == ["term", "category"]:
             continue
         if len(cols) < 2:
-            raise InputError(f"line {no} of lexicon {where} needs term<TAB>category[<TAB>weight]",
-                             "see docs/lexicon.md")
+            raise InputError(
+                f"line {no} of lexicon {where} needs term<TAB>category[<TAB>weight]", "see docs/lexicon.md"
+            )
         weight = _parse_weight(cols[2], f"{where}:{no}") if len(cols) > 2 and cols[2] else 1.0
         _check(cols[0], cols[1], f"{where}:{no}")
         entries.append(Entry(cols[0], cols[1], weight, user))

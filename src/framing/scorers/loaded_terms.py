@@ -37,10 +37,82 @@ CLASSES = ("none", "loaded", "name_calling")
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_LEXICON_MIX = 0.5
 #: Words that never start or end a detector-only span (function words inside long PTC spans).
-_EDGE_STOP = frozenset("""a an the and or but of to in on at by for with from as is are was were be
-been it its this that these those he she they we you i his her their our my your not no so than
-then there what which who when where how all any some such very just has have had do does did
-will would can could should may might must""".split())
+_EDGE_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "i",
+        "his",
+        "her",
+        "their",
+        "our",
+        "my",
+        "your",
+        "not",
+        "no",
+        "so",
+        "than",
+        "then",
+        "there",
+        "what",
+        "which",
+        "who",
+        "when",
+        "where",
+        "how",
+        "all",
+        "any",
+        "some",
+        "such",
+        "very",
+        "just",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+    ]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +126,15 @@ class Span:
     source: str  # lexicon | model | both
 
     def to_json(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "text": self.text, "category": self.category,
-                "score": round(self.score, 4), "quoted": self.quoted, "source": self.source}
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "category": self.category,
+            "score": round(self.score, 4),
+            "quoted": self.quoted,
+            "source": self.source,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +152,9 @@ class LoadedTermsResult:
     def shifted(self, delta: int) -> LoadedTermsResult:
         if delta == 0:
             return self
-        return LoadedTermsResult(tuple(replace(s, start=s.start + delta, end=s.end + delta)
-                                       for s in self.spans))
+        return LoadedTermsResult(
+            tuple(replace(s, start=s.start + delta, end=s.end + delta) for s in self.spans)
+        )
 
     def to_json(self) -> list[dict[str, Any]]:
         return [s.to_json() for s in self.spans]
@@ -85,8 +165,11 @@ def piece_features(states: np.ndarray, pooled: np.ndarray) -> np.ndarray:
     return np.concatenate([states, np.broadcast_to(pooled, states.shape)], axis=1)
 
 
-def word_scores(text: str, probs: np.ndarray, offsets: np.ndarray,
-                ) -> list[tuple[int, int, str, float, str]]:
+def word_scores(
+    text: str,
+    probs: np.ndarray,
+    offsets: np.ndarray,
+) -> list[tuple[int, int, str, float, str]]:
     """Per word of ``text``: (start, end, normalized, P(loaded or name_calling), category).
 
     A word's score is the max over its pieces of 1 - P(none); its category is whichever of
@@ -111,8 +194,13 @@ def word_scores(text: str, probs: np.ndarray, offsets: np.ndarray,
     return out
 
 
-def combine(text: str, matches: Sequence[Any], wscores: Sequence[tuple[int, int, str, float, str]],
-            threshold: float, mix: float) -> list[tuple[int, int, str, float, str]]:
+def combine(
+    text: str,
+    matches: Sequence[Any],
+    wscores: Sequence[tuple[int, int, str, float, str]],
+    threshold: float,
+    mix: float,
+) -> list[tuple[int, int, str, float, str]]:
     """Spans (start, end, category, score, source) from lexicon matches and detector word scores."""
     cands: list[tuple[int, int, str, float, str]] = []
     covered: set[int] = set()
@@ -145,7 +233,7 @@ def combine(text: str, matches: Sequence[Any], wscores: Sequence[tuple[int, int,
     for c in cands:
         if merged and c[2] in LOADED_CATEGORIES and merged[-1][2] in LOADED_CATEGORIES:
             p = merged[-1]
-            gap = text[p[1]:c[0]]
+            gap = text[p[1] : c[0]]
             if p[1] <= c[0] and gap.strip(" -") == "" and len(gap) <= 2:
                 cat = p[2] if p[3] >= c[3] else c[2]
                 src = p[4] if p[4] == c[4] else "both"
@@ -177,7 +265,7 @@ class LoadedTermsScorer:
         lens = [len(f) for f in feats]
         allp = self.head(np.concatenate(feats)) if sum(lens) else np.zeros((0, 3), np.float32)
         bounds = np.concatenate([[0], np.cumsum(lens)])
-        return [allp[bounds[i]:bounds[i + 1]] for i in range(len(lens))]
+        return [allp[bounds[i] : bounds[i + 1]] for i in range(len(lens))]
 
     def score(self, batch: Batch) -> list[LoadedTermsResult]:
         probs = self.word_probs(batch)
@@ -185,9 +273,16 @@ class LoadedTermsScorer:
         for i, text in enumerate(batch.texts):
             ws = word_scores(text, probs[i], batch.enc.offsets[i]) if self.head is not None else []
             spans = combine(text, self.lexicon.match(text), ws, self.threshold, self.mix)
-            out.append(LoadedTermsResult(tuple(
-                Span(s, e, text[s:e], cat, float(min(1.0, max(0.0, sc))), batch.in_quote(i, s, e), src)
-                for s, e, cat, sc, src in spans)))
+            out.append(
+                LoadedTermsResult(
+                    tuple(
+                        Span(
+                            s, e, text[s:e], cat, float(min(1.0, max(0.0, sc))), batch.in_quote(i, s, e), src
+                        )
+                        for s, e, cat, sc, src in spans
+                    )
+                )
+            )
         return out
 
 
@@ -215,8 +310,11 @@ def _quoted_words(article: Any, start: int, end: int) -> int:
     return n
 
 
-def summarize(results: Sequence[LoadedTermsResult], sentences: Sequence[Any], article: Any,
-              ) -> dict[str, Any]:
+def summarize(
+    results: Sequence[LoadedTermsResult],
+    sentences: Sequence[Any],
+    article: Any,
+) -> dict[str, Any]:
     """JSON keys for one unit (called by ``aggregate.aggregate_loaded_terms``).
 
     ``loaded_density*`` are loaded/name_calling/exaggeration spans per 100 words (hedges and
@@ -242,16 +340,19 @@ def summarize(results: Sequence[LoadedTermsResult], sentences: Sequence[Any], ar
         "loaded_density": per100(len(loaded), n_words),  # loaded terms per 100 words
         "loaded_density_author": per100(len(loaded) - len(q), n_author),  # per 100 unquoted words
         "loaded_density_quoted": per100(len(q), n_quoted),  # per 100 quoted words
-        "epistemic": {"hedges": sum(s.category == "hedge" for s in spans),
-                      "boosters": sum(s.category == "booster" for s in spans)},
+        "epistemic": {
+            "hedges": sum(s.category == "hedge" for s in spans),
+            "boosters": sum(s.category == "booster" for s in spans),
+        },
         "loaded_summary": {
             "count": len(loaded),
             "by_category": {c: sum(s.category == c for s in loaded) for c in LOADED_CATEGORIES},
             "quoted": len(q),
             "words": n_words,
             "quoted_words": n_quoted,
-            "top_terms": [{"text": t, "category": c, "count": len(v), "score": max(v)}
-                          for (t, c), v in ranked],
+            "top_terms": [
+                {"text": t, "category": c, "count": len(v), "score": max(v)} for (t, c), v in ranked
+            ],
         },
     }
     if len({s.paragraph for s in sentences}) <= 1:

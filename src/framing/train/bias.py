@@ -56,9 +56,17 @@ def _make(kind: str, param: tuple):  # type: ignore[no-untyped-def]
 
     if kind == "logreg":
         return make_pipeline(StandardScaler(), LogisticRegression(C=param[0], max_iter=3000))
-    return make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes=(param[0],), alpha=param[1],
-                                                         max_iter=300, early_stopping=True,
-                                                         validation_fraction=0.15, random_state=SEED))
+    return make_pipeline(
+        StandardScaler(),
+        MLPClassifier(
+            hidden_layer_sizes=(param[0],),
+            alpha=param[1],
+            max_iter=300,
+            early_stopping=True,
+            validation_fraction=0.15,
+            random_state=SEED,
+        ),
+    )
 
 
 def _export(model, kind: str) -> tuple[list[dict], dict[str, np.ndarray]]:  # type: ignore[no-untyped-def]
@@ -69,9 +77,18 @@ def _export(model, kind: str) -> tuple[list[dict], dict[str, np.ndarray]]:  # ty
         tensors |= {"w0": clf.coef_.T.astype(np.float32), "b0": clf.intercept_.astype(np.float32)}
         layers += [{"op": "linear", "weight": "w0", "bias": "b0"}, {"op": "sigmoid"}]
     else:
-        tensors |= {"w0": clf.coefs_[0], "b0": clf.intercepts_[0], "w1": clf.coefs_[1], "b1": clf.intercepts_[1]}
-        layers += [{"op": "linear", "weight": "w0", "bias": "b0"}, {"op": "relu"},
-                   {"op": "linear", "weight": "w1", "bias": "b1"}, {"op": "sigmoid"}]
+        tensors |= {
+            "w0": clf.coefs_[0],
+            "b0": clf.intercepts_[0],
+            "w1": clf.coefs_[1],
+            "b1": clf.intercepts_[1],
+        }
+        layers += [
+            {"op": "linear", "weight": "w0", "bias": "b0"},
+            {"op": "relu"},
+            {"op": "linear", "weight": "w1", "bias": "b1"},
+            {"op": "sigmoid"},
+        ]
     return layers, tensors
 
 
@@ -94,9 +111,13 @@ def main(argv: list[str] | None = None) -> int:
     model = _make(best["model"], tuple(best["param"])).fit(xtr, ytr)
     layers, tensors = _export(model, best["model"])
     out = artifact(HEAD)
-    meta = {"seed": SEED, "model": best["model"], "param": best["param"],
-            "features": "mean-pooled (384) + lexicon features (10)",
-            "train": "BABE SG2 stratified 80% (seed 13)"}
+    meta = {
+        "seed": SEED,
+        "model": best["model"],
+        "param": best["param"],
+        "features": "mean-pooled (384) + lexicon features (10)",
+        "train": "BABE SG2 stratified 80% (seed 13)",
+    }
     save_head(out, "bias", layers, tensors, input_dim=x.shape[1], labels=["biased"], meta=meta)
     metrics = evaluate()
     metrics["model_selection_cv"] = results
@@ -109,19 +130,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_card(out, m: dict) -> None:  # type: ignore[no-untyped-def]
-    cv = "\n".join(f"| {r['model']} | {r['param']} | {r['cv_macro_f1']:.4f} |" for r in m["model_selection_cv"])
+    cv = "\n".join(
+        f"| {r['model']} | {r['param']} | {r['cv_macro_f1']:.4f} |" for r in m["model_selection_cv"]
+    )
     text = f"""# bias.v1: sentence P(biased)
 
 * **Task**: probability that an expert would label a news sentence biased (BABE `label_bias`).
   Scorer `bias`, result `{{"score": p}}` with p in [0, 1]; aggregated as a word-weighted mean.
 * **Data**: `bias/babe_sg2_train.csv` (BABE SG2, Spinde et al. 2021; AGPL-3.0 data, not shipped).
-  {m['train_rows'] + m['dev_rows']} rows with Biased / Non-biased (1 "No agreement" row dropped).
-* **Split**: stratified 80/20 train/dev, `random_state=13` ({m['train_rows']} train / {m['dev_rows']} dev).
+  {m["train_rows"] + m["dev_rows"]} rows with Biased / Non-biased (1 "No agreement" row dropped).
+* **Split**: stratified 80/20 train/dev, `random_state=13` ({m["train_rows"]} train / {m["dev_rows"]} dev).
 * **Features**: encoder mean-pooled sentence vector (all-MiniLM-L6-v2 int8 ONNX, 384) + 10 lexicon
   features from `models/lexicon.v1.tsv` (per category: matched weight per 10 words, any-match
   flag; the lexicon's BABE evidence comes from train rows only).
 * **Model**: chosen by 5-fold stratified CV macro-F1 on the train rows, refit on all train rows:
-  {m['chosen']['model']} {m['chosen']['param']} (standardize -> linear -> sigmoid), numpy inference.
+  {m["chosen"]["model"]} {m["chosen"]["param"]} (standardize -> linear -> sigmoid), numpy inference.
 
 | model | param | CV macro-F1 (train) |
 |---|---|---|
@@ -131,10 +154,10 @@ def write_card(out, m: dict) -> None:  # type: ignore[no-untyped-def]
 
 | metric | value |
 |---|---|
-| macro-F1 | **{m['babe_dev_macro_f1']:.4f}** |
-| ROC AUC | {m['babe_dev_auc']:.4f} |
-| accuracy | {m['babe_dev_accuracy']:.4f} |
-| lexicon-rule baseline macro-F1 (biased iff any loaded/name_calling/exaggeration match) | {m['lexicon_rule_baseline_macro_f1']:.4f} |
+| macro-F1 | **{m["babe_dev_macro_f1"]:.4f}** |
+| ROC AUC | {m["babe_dev_auc"]:.4f} |
+| accuracy | {m["babe_dev_accuracy"]:.4f} |
+| lexicon-rule baseline macro-F1 (biased iff any loaded/name_calling/exaggeration match) | {m["lexicon_rule_baseline_macro_f1"]:.4f} |
 
 Published references on BABE: fine-tuned BERT ~0.80, DA-RoBERTa ~0.81 macro-F1 (not comparable
 splits). Tried and dropped: max-pooled token states (lower dev F1: 0.738 vs 0.758 with the same
@@ -150,7 +173,7 @@ def lexicon_rule(x: np.ndarray) -> np.ndarray:
     """Baseline: biased iff the sentence has any loaded / name_calling / exaggeration lexicon match."""
     from ..lexicon import CATEGORIES
 
-    flags = x[:, -len(CATEGORIES):]
+    flags = x[:, -len(CATEGORIES) :]
     return (flags[:, :3].max(1) > 0).astype(np.float32)
 
 
@@ -160,8 +183,11 @@ def evaluate() -> dict:
     p = head(x[d])[:, -1]
     from sklearn.metrics import roc_auc_score
 
-    return {"babe_dev_macro_f1": round(macro_f1(y[d], p), 4),
-            "babe_dev_auc": round(float(roc_auc_score(y[d], p)), 4),
-            "babe_dev_accuracy": round(float(((p >= 0.5) == y[d]).mean()), 4),
-            "dev_rows": int(d.sum()), "train_rows": int((~d).sum()),
-            "lexicon_rule_baseline_macro_f1": round(macro_f1(y[d], lexicon_rule(x[d])), 4)}
+    return {
+        "babe_dev_macro_f1": round(macro_f1(y[d], p), 4),
+        "babe_dev_auc": round(float(roc_auc_score(y[d], p)), 4),
+        "babe_dev_accuracy": round(float(((p >= 0.5) == y[d]).mean()), 4),
+        "dev_rows": int(d.sum()),
+        "train_rows": int((~d).sum()),
+        "lexicon_rule_baseline_macro_f1": round(macro_f1(y[d], lexicon_rule(x[d])), 4),
+    }

@@ -40,8 +40,11 @@ SEED = 13
 #: Key for "inside any loaded-language span" in the hit counters.
 ANY = "_any"
 #: Techniques whose spans are loaded language, and the category each maps to.
-TECHNIQUES = {"Loaded_Language": "loaded", "Name_Calling,Labeling": "name_calling",
-              "Exaggeration,Minimisation": "exaggeration"}
+TECHNIQUES = {
+    "Loaded_Language": "loaded",
+    "Name_Calling,Labeling": "name_calling",
+    "Exaggeration,Minimisation": "exaggeration",
+}
 #: Pseudo-count of the prior in the smoothed precision (3 occurrences' worth of evidence).
 PRIOR_STRENGTH = 3.0
 #: Prior precision for a term no research list names (span-derived n-grams only).
@@ -54,16 +57,165 @@ MIN_WEIGHT = 0.2
 #: (one article repeating its own catch-phrase is not evidence of loaded language in general).
 MIN_SOURCES_UNLISTED = 3
 #: Function words never become entries on their own.
-STOPWORDS = frozenset("""a an the and or but if of to in on at by for with from as is are was were be been
-being it its this that these those he she they we you i me him her them us my your his their our
-not no so than then there here what which who whom whose when where why how all any each both
-few more most other some such only own same too very can will just do does did have has had
-should would could may might must shall about into over after before under again further once
-up down out off s t don now said says say also new one two three year mr ms mrs""".split())
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "i",
+        "me",
+        "him",
+        "her",
+        "them",
+        "us",
+        "my",
+        "your",
+        "his",
+        "their",
+        "our",
+        "not",
+        "no",
+        "so",
+        "than",
+        "then",
+        "there",
+        "here",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "all",
+        "any",
+        "each",
+        "both",
+        "few",
+        "more",
+        "most",
+        "other",
+        "some",
+        "such",
+        "only",
+        "own",
+        "same",
+        "too",
+        "very",
+        "can",
+        "will",
+        "just",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "should",
+        "would",
+        "could",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "about",
+        "into",
+        "over",
+        "after",
+        "before",
+        "under",
+        "again",
+        "further",
+        "once",
+        "up",
+        "down",
+        "out",
+        "off",
+        "s",
+        "t",
+        "don",
+        "now",
+        "said",
+        "says",
+        "say",
+        "also",
+        "new",
+        "one",
+        "two",
+        "three",
+        "year",
+        "mr",
+        "ms",
+        "mrs",
+    ]
+)
 #: Hedge/booster list items that are too general to count as epistemic markers in news text.
-EPISTEMIC_EXCLUDE = frozenset("""can could would shall should will may about around show
-demonstrate establish enhanced feel felt think understand consider expect hope sure chance
-frequently usually generally normally occasionally rather""".split())
+EPISTEMIC_EXCLUDE = frozenset(
+    [
+        "can",
+        "could",
+        "would",
+        "shall",
+        "should",
+        "will",
+        "may",
+        "about",
+        "around",
+        "show",
+        "demonstrate",
+        "establish",
+        "enhanced",
+        "feel",
+        "felt",
+        "think",
+        "understand",
+        "consider",
+        "expect",
+        "hope",
+        "sure",
+        "chance",
+        "frequently",
+        "usually",
+        "generally",
+        "normally",
+        "occasionally",
+        "rather",
+    ]
+)
 
 
 # --------------------------------------------------------------------------- data access
@@ -88,8 +240,12 @@ def encoded(texts: Sequence[str], tag: str) -> Encoded:
     lens = z["lens"]
     bounds = np.concatenate([[0], np.cumsum(lens)])
     offsets_flat, states_flat = z["offsets"], z["states"]
-    return Encoded(z["pooled"], [states_flat[bounds[i]:bounds[i + 1]].astype(np.float32) for i in range(len(lens))],
-                   [offsets_flat[bounds[i]:bounds[i + 1]] for i in range(len(lens))], list(z["truncated"]))
+    return Encoded(
+        z["pooled"],
+        [states_flat[bounds[i] : bounds[i + 1]].astype(np.float32) for i in range(len(lens))],
+        [offsets_flat[bounds[i] : bounds[i + 1]] for i in range(len(lens))],
+        list(z["truncated"]),
+    )
 
 
 def article_is_dev(article_id: str) -> bool:
@@ -127,8 +283,9 @@ def ptc_sentences() -> tuple[LabelledSentence, ...]:
                 continue
             s0 += lead
             e0 = s0 + len(body)
-            rel = tuple((max(s, s0) - s0, min(e, e0) - s0, t) for s, e, t in spans.get(aid, [])
-                        if s < e0 and e > s0)
+            rel = tuple(
+                (max(s, s0) - s0, min(e, e0) - s0, t) for s, e, t in spans.get(aid, []) if s < e0 and e > s0
+            )
             out.append(LabelledSentence(aid, body, rel))
     return tuple(out)
 
@@ -149,8 +306,7 @@ def babe_rows() -> tuple[BabeRow, ...]:
     with open(data_dir() / "bias" / "babe_sg2_train.csv", encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.DictReader(fh, delimiter=";") if r["label_bias"] in ("Biased", "Non-biased")]
     labels = [r["label_bias"] == "Biased" for r in rows]
-    _, dev_idx = train_test_split(list(range(len(rows))), test_size=0.2, stratify=labels,
-                                  random_state=SEED)
+    _, dev_idx = train_test_split(list(range(len(rows))), test_size=0.2, stratify=labels, random_state=SEED)
     dev = set(dev_idx)
     out = []
     for i, r in enumerate(rows):
@@ -204,9 +360,16 @@ def _key(term: str) -> tuple[str, ...]:
     return tuple(w for _, _, w in words(term))
 
 
-def count_evidence(sentences: Iterable[LabelledSentence], babe: Iterable[BabeRow], max_n: int = 3,
-                   ) -> tuple[Counter[tuple[str, ...]], dict[tuple[str, ...], Counter[str]],
-                              dict[tuple[str, ...], str], dict[tuple[str, ...], int]]:
+def count_evidence(
+    sentences: Iterable[LabelledSentence],
+    babe: Iterable[BabeRow],
+    max_n: int = 3,
+) -> tuple[
+    Counter[tuple[str, ...]],
+    dict[tuple[str, ...], Counter[str]],
+    dict[tuple[str, ...], str],
+    dict[tuple[str, ...], int],
+]:
     """Occurrences of every 1..max_n-gram, hits per category, a display form per key, and the
     number of distinct articles / BABE rows with a hit."""
     occ: Counter[tuple[str, ...]] = Counter()
@@ -235,7 +398,7 @@ def count_evidence(sentences: Iterable[LabelledSentence], babe: Iterable[BabeRow
                 if common:
                     hits[key][ANY] += 1
                     sources[key].add(s.article)
-                    surface[key][s.text[toks[i][0]:toks[i + n - 1][1]].lower()] += 1
+                    surface[key][s.text[toks[i][0] : toks[i + n - 1][1]].lower()] += 1
     for row_no, r in enumerate(babe):
         marked = {w for bw in r.biased_words for _, _, w in words(bw)}
         for ts, te, w in words(r.text):

@@ -33,8 +33,16 @@ from ..resources import artifact
 from ..scorers import Batch
 from ..scorers.loaded_terms import CLASSES, HEAD, LoadedTermsScorer, piece_features
 from .features import data_dir
-from .lexicon import (SEED, LabelledSentence, article_is_dev, babe_rows, build_lexicon,
-                      encoded, ptc_sentences, write_tsv)
+from .lexicon import (
+    SEED,
+    LabelledSentence,
+    article_is_dev,
+    babe_rows,
+    build_lexicon,
+    encoded,
+    ptc_sentences,
+    write_tsv,
+)
 
 log = logging.getLogger("framing")
 
@@ -103,8 +111,12 @@ def fit_mlp(x: np.ndarray, y: np.ndarray, seed: int = SEED) -> tuple[list[dict],
     mu = x.astype(np.float32).mean(0)
     sd = x.astype(np.float32).std(0) + 1e-4
     d = x.shape[1]
-    net = torch.nn.Sequential(torch.nn.Linear(d, HIDDEN), torch.nn.ReLU(), torch.nn.Dropout(0.1),
-                              torch.nn.Linear(HIDDEN, len(CLASSES)))
+    net = torch.nn.Sequential(
+        torch.nn.Linear(d, HIDDEN),
+        torch.nn.ReLU(),
+        torch.nn.Dropout(0.1),
+        torch.nn.Linear(HIDDEN, len(CLASSES)),
+    )
     opt = torch.optim.AdamW(net.parameters(), lr=LR, weight_decay=WEIGHT_DECAY)
     # undo the negative subsampling in the loss so probabilities stay calibrated-ish
     w = torch.tensor([1.0 / NEG_KEEP, 1.0, 1.0])
@@ -127,12 +139,21 @@ def fit_mlp(x: np.ndarray, y: np.ndarray, seed: int = SEED) -> tuple[list[dict],
         log.info("epoch %d loss %.4f", epoch, total / len(y))
     net.eval()
     l1, l2 = net[0], net[3]
-    tensors = {"mu": mu, "sd": sd,
-               "w0": l1.weight.detach().numpy().T.copy(), "b0": l1.bias.detach().numpy().copy(),
-               "w1": l2.weight.detach().numpy().T.copy(), "b1": l2.bias.detach().numpy().copy()}
-    layers = [{"op": "standardize", "mean": "mu", "std": "sd"},
-              {"op": "linear", "weight": "w0", "bias": "b0"}, {"op": "relu"},
-              {"op": "linear", "weight": "w1", "bias": "b1"}, {"op": "softmax"}]
+    tensors = {
+        "mu": mu,
+        "sd": sd,
+        "w0": l1.weight.detach().numpy().T.copy(),
+        "b0": l1.bias.detach().numpy().copy(),
+        "w1": l2.weight.detach().numpy().T.copy(),
+        "b1": l2.bias.detach().numpy().copy(),
+    }
+    layers = [
+        {"op": "standardize", "mean": "mu", "std": "sd"},
+        {"op": "linear", "weight": "w0", "bias": "b0"},
+        {"op": "relu"},
+        {"op": "linear", "weight": "w1", "bias": "b1"},
+        {"op": "softmax"},
+    ]
     return layers, tensors
 
 
@@ -155,7 +176,11 @@ def semeval_dev_paragraphs() -> tuple[tuple[str, str, bool], ...]:
     for aid in sorted(labels):
         if not article_is_dev(aid):
             continue
-        lines = (root / "semeval2023_train_articles" / f"article{aid}.txt").read_text(encoding="utf-8").split("\n")
+        lines = (
+            (root / "semeval2023_train_articles" / f"article{aid}.txt")
+            .read_text(encoding="utf-8")
+            .split("\n")
+        )
         for no, techs in sorted(labels[aid].items()):
             if 1 <= no <= len(lines) and lines[no - 1].strip():
                 out.append((aid, lines[no - 1].strip(), "Loaded_Language" in techs))
@@ -175,8 +200,11 @@ def _batch(texts: list[str], enc: Encoded) -> Batch:
 def _f1(tp: float, fp: float, fn: float) -> dict[str, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4),
-            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0}
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+    }
 
 
 class DevData:
@@ -196,8 +224,12 @@ class DevData:
         sents, enc = _encode_ptc()
         dev = [i for i, s in enumerate(sents) if article_is_dev(s.article)]
         self.ptc = [sents[i] for i in dev]
-        self.ptc_enc = Encoded(enc.pooled[dev], [enc.states[i] for i in dev],
-                               [enc.offsets[i] for i in dev], [enc.truncated[i] for i in dev])
+        self.ptc_enc = Encoded(
+            enc.pooled[dev],
+            [enc.states[i] for i in dev],
+            [enc.offsets[i] for i in dev],
+            [enc.truncated[i] for i in dev],
+        )
 
 
 def paragraph_scores(scorer: LoadedTermsScorer, dev: DevData) -> np.ndarray:
@@ -266,7 +298,10 @@ def measure(lexicon: Lexicon, head_dir: Path | None, dev: DevData, tune: bool) -
     gold = dev.para_gold
     out["paragraph_loaded_language"] = {
         **_f1(float((pred & gold).sum()), float((pred & ~gold).sum()), float((~pred & gold).sum())),
-        "threshold": t_para, "paragraphs": int(len(gold)), "positives": int(gold.sum())}
+        "threshold": t_para,
+        "paragraphs": len(gold),
+        "positives": int(gold.sum()),
+    }
     out["span_token_f1_ptc_dev"] = span_f1(scorer, dev)
     return out
 
@@ -276,8 +311,7 @@ def lexicon_rule_baseline(lexicon: Lexicon, dev: DevData) -> dict:
     scorer = LoadedTermsScorer(lexicon, None)
     t, m = best_threshold(paragraph_scores(scorer, dev), dev.para_gold)
     scorer.threshold = t
-    return {"paragraph_loaded_language": {**m, "threshold": t},
-            "span_token_f1_ptc_dev": span_f1(scorer, dev)}
+    return {"paragraph_loaded_language": {**m, "threshold": t}, "span_token_f1_ptc_dev": span_f1(scorer, dev)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -290,23 +324,46 @@ def main(argv: list[str] | None = None) -> int:
     lexicon = load_lexicon(lex_path, user=False)
     log.info("lexicon: %d entries -> %s", len(lexicon), lex_path)
     x, y = training_set(rng)
-    log.info("detector training pieces: %d (loaded %d, name_calling %d)", len(y), (y == 1).sum(), (y == 2).sum())
+    log.info(
+        "detector training pieces: %d (loaded %d, name_calling %d)", len(y), (y == 1).sum(), (y == 2).sum()
+    )
     layers, tensors = fit_mlp(x, y)
     del x
     out = artifact(HEAD)
-    meta = {"threshold": 0.5, "lexicon_mix": 0.5, "seed": SEED, "hidden": HIDDEN, "epochs": EPOCHS,
-            "neg_keep": NEG_KEEP, "features": "piece state (384) + sentence mean-pooled (384)",
-            "train": "PTC train articles (Loaded_Language=1, Name_Calling,Labeling=2) + BABE train biased words"}
-    save_head(out, "loaded_terms", layers, tensors, input_dim=int(tensors["mu"].shape[0]),
-              labels=list(CLASSES), meta=meta)
+    meta = {
+        "threshold": 0.5,
+        "lexicon_mix": 0.5,
+        "seed": SEED,
+        "hidden": HIDDEN,
+        "epochs": EPOCHS,
+        "neg_keep": NEG_KEEP,
+        "features": "piece state (384) + sentence mean-pooled (384)",
+        "train": "PTC train articles (Loaded_Language=1, Name_Calling,Labeling=2) + BABE train biased words",
+    }
+    save_head(
+        out,
+        "loaded_terms",
+        layers,
+        tensors,
+        input_dim=int(tensors["mu"].shape[0]),
+        labels=list(CLASSES),
+        meta=meta,
+    )
     dev = DevData()
     metrics = measure(lexicon, out, dev, tune=True)
     meta.update(metrics["tuned"])
-    save_head(out, "loaded_terms", layers, tensors, input_dim=int(tensors["mu"].shape[0]),
-              labels=list(CLASSES), meta=meta)
+    save_head(
+        out,
+        "loaded_terms",
+        layers,
+        tensors,
+        input_dim=int(tensors["mu"].shape[0]),
+        labels=list(CLASSES),
+        meta=meta,
+    )
     metrics["lexicon_rule_baseline"] = lexicon_rule_baseline(lexicon, dev)
     metrics["lexicon"] = stats
-    metrics["train_pieces"] = int(len(y))
+    metrics["train_pieces"] = len(y)
     metrics["seconds"] = round(time.time() - t0, 1)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     write_card(out, metrics)
@@ -316,19 +373,22 @@ def main(argv: list[str] | None = None) -> int:
 
 def write_card(out: Path, m: dict) -> None:
     p, s = m["paragraph_loaded_language"], m["span_token_f1_ptc_dev"]
-    bp, bs = m["lexicon_rule_baseline"]["paragraph_loaded_language"], m["lexicon_rule_baseline"]["span_token_f1_ptc_dev"]
+    bp, bs = (
+        m["lexicon_rule_baseline"]["paragraph_loaded_language"],
+        m["lexicon_rule_baseline"]["span_token_f1_ptc_dev"],
+    )
     lx = m["lexicon"]
     text = f"""# loaded_terms.v1: loaded-language spans (lexicon + contextual detector)
 
 * **Task**: loaded-language spans per sentence with category (loaded, name_calling, exaggeration;
   epistemic hedge / booster apart), score in [0, 1], quoted flag and source (lexicon / model / both).
-* **Lexicon** `models/lexicon.v1.tsv` ({lx.get('loaded', 0)} loaded, {lx.get('name_calling', 0)} name_calling,
-  {lx.get('exaggeration', 0)} exaggeration, {lx.get('hedge', 0)} hedge, {lx.get('booster', 0)} booster entries):
+* **Lexicon** `models/lexicon.v1.tsv` ({lx.get("loaded", 0)} loaded, {lx.get("name_calling", 0)} name_calling,
+  {lx.get("exaggeration", 0)} exaggeration, {lx.get("hedge", 0)} hedge, {lx.get("booster", 0)} booster entries):
   derived by `framing.train.lexicon` from Recasens 2013 NPOV lemmas, Riloff strong subjectives, MPQA
   strong negative clues, Hu & Liu negative words, MFD 2.0 vice words, Hyland / Islam et al.
   hedges and boosters, weighted by smoothed precision inside PTC train spans and BABE train biased
   words (see docs/lexicon.md).
-* **Detector** (this head): MLP {m.get('train_pieces', 0)} training word pieces -> 256 ReLU -> softmax
+* **Detector** (this head): MLP {m.get("train_pieces", 0)} training word pieces -> 256 ReLU -> softmax
   over none / loaded / name_calling; input = the piece's encoder state (all-MiniLM-L6-v2 int8 ONNX,
   384) beside the sentence's mean-pooled vector (384). Labels: pieces inside PTC Loaded_Language
   spans = loaded, inside Name_Calling,Labeling = name_calling, BABE biased words = loaded; 35% of
@@ -338,23 +398,23 @@ def write_card(out: Path, m: dict) -> None:
   only). Not shipped.
 * **Split**: PTC and SemEval-2023 hold the same articles; one split by article id
   (`framing.train.lexicon.article_is_dev`: sha256 of the id, 20% dev) is used for both, and for the
-  lexicon evidence. BABE: stratified 80/20, seed 13. Train = {lx.get('train_sentences', 0)} PTC lines +
-  {lx.get('train_babe_rows', 0)} BABE rows.
-* **Combination**: lexicon span score = {m['tuned']['lexicon_mix']} x weight + {1 - m['tuned']['lexicon_mix']:.1f} x detector
+  lexicon evidence. BABE: stratified 80/20, seed 13. Train = {lx.get("train_sentences", 0)} PTC lines +
+  {lx.get("train_babe_rows", 0)} BABE rows.
+* **Combination**: lexicon span score = {m["tuned"]["lexicon_mix"]} x weight + {1 - m["tuned"]["lexicon_mix"]:.1f} x detector
   (max over the span's words of 1 - P(none)); detector-only words are spans when their score
-  >= threshold {m['tuned']['threshold']}; adjacent flagged words merge. Mix and threshold were tuned on
+  >= threshold {m["tuned"]["threshold"]}; adjacent flagged words merge. Mix and threshold were tuned on
   the DEV paragraphs (grid), so the paragraph number below is optimistic by the tuning.
 
 ## Dev metrics
 
 | metric (dev articles) | framing (lexicon + detector) | lexicon-rule baseline |
 |---|---|---|
-| paragraph-level Loaded_Language F1, SemEval-2023 ({p['paragraphs']} dev paragraphs, {p['positives']} positive) | **{p['f1']:.4f}** (P {p['precision']:.3f} / R {p['recall']:.3f}) | {bp['f1']:.4f} (P {bp['precision']:.3f} / R {bp['recall']:.3f}, weight >= {bp['threshold']}) |
-| PTC dev token-overlap span F1 (words inside gold Loaded_Language / Name_Calling spans vs words inside predicted loaded / name_calling / exaggeration spans, micro) | {s['f1']:.4f} (P {s['precision']:.3f} / R {s['recall']:.3f}) | {bs['f1']:.4f} (P {bs['precision']:.3f} / R {bs['recall']:.3f}) |
+| paragraph-level Loaded_Language F1, SemEval-2023 ({p["paragraphs"]} dev paragraphs, {p["positives"]} positive) | **{p["f1"]:.4f}** (P {p["precision"]:.3f} / R {p["recall"]:.3f}) | {bp["f1"]:.4f} (P {bp["precision"]:.3f} / R {bp["recall"]:.3f}, weight >= {bp["threshold"]}) |
+| PTC dev token-overlap span F1 (words inside gold Loaded_Language / Name_Calling spans vs words inside predicted loaded / name_calling / exaggeration spans, micro) | {s["f1"]:.4f} (P {s["precision"]:.3f} / R {s["recall"]:.3f}) | {bs["f1"]:.4f} (P {bs["precision"]:.3f} / R {bs["recall"]:.3f}) |
 
 Paragraph rule: a paragraph (split into sentences with framing's segmenter) is positive when any
 loaded / name_calling span scores >= the threshold. Targets from issue 3: paragraph F1 >= 0.45
-(best lexicon rule there ~0.32; our weighted lexicon alone reaches {bp['f1']:.2f}).
+(best lexicon rule there ~0.32; our weighted lexicon alone reaches {bp["f1"]:.2f}).
 
 Rebuild: `python -m framing.train loaded_terms` (rewrites models/lexicon.v1.tsv and this head;
 then `python -m framing.train bias`, whose features read the lexicon). Re-measure:
