@@ -118,6 +118,17 @@ def aggregate_stance(results: Sequence[Any], sentences: Sequence[Sentence],
 # ---- end stance ------------------------------------------------------------------------------
 
 
+# ---- frames (issue 5) ------------------------------------------------------------------------
+@aggregator("frames")
+def aggregate_frames(results: Sequence[Any], sentences: Sequence[Sentence],
+                     article: Article) -> dict[str, Any]:
+    """Frame scores pooled with the training rule, labels above tuned thresholds, evidence."""
+    from .scorers.frames import summarize
+
+    return summarize(results, sentences, article)
+# ---- end frames ------------------------------------------------------------------------------
+
+
 # ---- bias and loaded terms (issue 3) ---------------------------------------------------------
 @aggregator("bias")
 def aggregate_bias(results: Sequence[Any], sentences: Sequence[Sentence],

@@ -233,6 +233,61 @@ EXPLAINERS.append(explain_stance)
 # ---- end stance ------------------------------------------------------------------------------
 
 
+# ---- frames (issue 5): dominant frames per section, article frames with evidence -------------
+FRAMES_PER_SECTION = 2  # dominant frames shown per section row
+FRAMES_DISTINCTIVE = 2  # plus up to this many labels that rise most above the article's score
+FRAMES_ARTICLE_TOP = 5  # frames listed in the article panel
+
+
+def frames_cell(sec: dict[str, Any], report: Report) -> Text:
+    """A section's dominant frames (above threshold bold, below dimmed), then "↑ frame": the
+    section's labels that rise most above the article's own score for them."""
+    from ..scorers.frames import SHORT, distinctive, dominant
+
+    fr = sec.get("frames")
+    if not fr or not fr.get("scores"):
+        return Text("–")
+    t = Text()
+    top = dominant(fr, FRAMES_PER_SECTION)
+    for i, (f, p, above) in enumerate(top):
+        if i:
+            t.append(", ")
+        t.append(f"{SHORT.get(f, f)} {p:.2f}", style="bold" if above else "dim")
+    shown = {f for f, _, _ in top}
+    for f, p, _ in distinctive(fr, report.get("summary", {}).get("frames") or {}, FRAMES_DISTINCTIVE):
+        if f not in shown:
+            t.append(f", ↑{SHORT.get(f, f)} {p:.2f}", style="bold")
+    return t
+
+
+def frames_panel(report: Report, console: Console) -> RenderableType | None:
+    """The article's frames: pooled score, whether it passes its threshold, top evidence sentence."""
+    from ..scorers.frames import SHORT, dominant
+
+    fr = report.get("summary", {}).get("frames")
+    if not fr or not fr.get("scores"):
+        return None
+    text = {s["start"]: s["text"] for sec in report["sections"] for p in sec["paragraphs"]
+            for s in p["sentences"]}
+    t = Table(title="Frames (article; score pooled over sentences, ✓ = above the frame's tuned "
+              "threshold; strongest sentence)", box=box.SIMPLE, title_justify="left", expand=True,
+              pad_edge=False)
+    t.add_column("Frame", no_wrap=True)
+    t.add_column("Score", justify="right", no_wrap=True)
+    t.add_column("", no_wrap=True)
+    t.add_column("Evidence", ratio=1, overflow="ellipsis", no_wrap=True)
+    for f, p, above in dominant(fr, FRAMES_ARTICLE_TOP):
+        ev = (fr.get("evidence") or {}).get(f) or []
+        t.add_row(SHORT.get(f, f), f"{p:.2f}", "✓" if above else "",
+                  text.get(ev[0]["start"], "") if ev else "")
+    return t
+
+
+SECTION_COLUMNS.append(("Frames", "left", frames_cell))
+PANELS.append(frames_panel)
+# ---- end frames ------------------------------------------------------------------------------
+
+
 # ---- section profiles (issue 5): the first view, before the Sections table -------------------
 PROFILE_STANDOUTS = 2  # deviations shown per section row
 SPARK = "▁▂▃▄▅▆▇█"

@@ -73,11 +73,12 @@ _FACTORIES: dict[str, Callable[[ScorerConfig], Any]] = {}
 _MODULES: dict[str, str] = {
     "sentiment": "framing.scorers.sentiment",
     "stance": "framing.scorers.stance",
+    "frames": "framing.scorers.frames",
     "bias": "framing.scorers.bias",
     "loaded_terms": "framing.scorers.loaded_terms",
 }
 #: The scorers ``analyze`` runs when none are named, in this order.
-DEFAULT_SCORERS: tuple[str, ...] = ("sentiment", "stance", "bias", "loaded_terms")
+DEFAULT_SCORERS: tuple[str, ...] = ("sentiment", "stance", "bias", "loaded_terms", "frames")
 
 
 class RegistryError(RuntimeError):

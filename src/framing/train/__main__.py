@@ -10,6 +10,7 @@ import sys
 TRAINERS: dict[str, str] = {
     "sentiment": "framing.train.sentiment",
     "stance": "framing.train.stance",
+    "frames": "framing.train.frames",
     "loaded_terms": "framing.train.loaded_terms",  # also writes models/lexicon.v1.tsv (bias reads it)
     "bias": "framing.train.bias",
 }

@@ -1,0 +1,201 @@
+"""``frames``: the 14 policy frames of the Media Frames Corpus family, per sentence.
+
+The head (``models/frames.v1``) was trained by multiple-instance learning on article-level labels
+(SemEval-2023 Task 3 subtask 2; see ``framing.train.frames``): a sentence gets 14 probabilities
+``sigmoid(z_i)``, and a unit (paragraph, section, article) gets the *same pooling rule the head was
+trained with*, a word-weighted log-mean-exp of the sentence logits (``pool``). The per-frame
+decision thresholds in the head's meta were tuned for that pooled article-level score.
+
+A sentence's frame probability is not a sentence label (no sentence was ever labelled); it says
+how much that sentence pushes its unit toward the frame, so the sentences with the highest
+probability for a frame are the evidence for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..heads import Head, load_head
+from ..resources import artifact
+from . import Batch, ScorerConfig, register
+
+#: Fixed label order of every FrameScores.probs (the order of the head's outputs).
+FRAMES: tuple[str, ...] = (
+    "Economic",
+    "Capacity_and_resources",
+    "Morality",
+    "Fairness_and_equality",
+    "Legality_Constitutionality_and_jurisprudence",
+    "Policy_prescription_and_evaluation",
+    "Crime_and_punishment",
+    "Security_and_defense",
+    "Health_and_safety",
+    "Quality_of_life",
+    "Cultural_identity",
+    "Public_opinion",
+    "Political",
+    "External_regulation_and_reputation",
+)
+#: Sentence JSON lists the TOP_K frames, plus any other frame at or above FLOOR.
+TOP_K = 3
+FLOOR = 0.5
+#: Probabilities are clipped before taking logits so float32 saturation cannot give +-inf.
+_EPS = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class FrameScores:
+    """14 frame probabilities for one sentence, in ``FRAMES`` order."""
+
+    probs: tuple[float, ...]
+
+    def as_dict(self) -> dict[str, float]:
+        return dict(zip(FRAMES, self.probs, strict=True))
+
+    def top(self, k: int = TOP_K) -> list[tuple[str, float]]:
+        order = sorted(range(len(FRAMES)), key=lambda j: (-self.probs[j], j))
+        return [(FRAMES[j], self.probs[j]) for j in order[:k]]
+
+    def to_json(self) -> dict[str, float]:
+        keep = {f for f, _ in self.top(TOP_K)} | {f for f, p in self.as_dict().items() if p >= FLOOR}
+        return {f: round(float(p), 4) for f, p in self.top(len(FRAMES)) if f in keep}
+
+    def shifted(self, delta: int) -> FrameScores:
+        return self  # no offsets: the sentence itself is the evidence
+
+
+@lru_cache(maxsize=1)
+def _head() -> Head:
+    head = load_head(artifact("frames.v1"))
+    if tuple(head.labels) != FRAMES:
+        from ..errors import ModelError
+
+        raise ModelError("models/frames.v1 has an unexpected label order",
+                         "rebuild it with `python -m framing.train frames`")
+    return head
+
+
+def pooling() -> dict[str, Any]:
+    """The pooling rule and thresholds stored in the head's meta."""
+    meta = _head().meta
+    return {"rule": meta["pooling"]["rule"], "r": float(meta["pooling"]["r"]),
+            "thresholds": dict(zip(FRAMES, meta["thresholds"], strict=True))}
+
+
+def pool(probs: np.ndarray, weights: Sequence[float] | np.ndarray, r: float | None = None) -> np.ndarray:
+    """Pool sentence probabilities [n, 14] into one unit's [14] probabilities.
+
+    Word-weighted log-mean-exp of the sentence logits, the rule the head was trained with:
+    ``sigmoid((1/r) * log(sum_i w_i exp(r * logit(p_i)) / sum_i w_i))``.
+    """
+    p = np.asarray(probs, np.float64).reshape(-1, len(FRAMES))
+    if p.shape[0] == 0:
+        return np.zeros(len(FRAMES))
+    r = pooling()["r"] if r is None else r
+    w = np.maximum(np.asarray(weights, np.float64).reshape(-1), 1e-9)
+    p = np.clip(p, _EPS, 1 - _EPS)
+    z = r * np.log(p / (1 - p)) + np.log(w / w.sum())[:, None]
+    m = z.max(0)
+    zp = (m + np.log(np.exp(z - m).sum(0))) / r
+    return 1 / (1 + np.exp(-zp))
+
+
+#: Evidence: this many top sentences per frame, for the unit's labels and its TOP_K frames.
+EVIDENCE_K = 2
+#: Short names for narrow table cells (same order as FRAMES).
+SHORT: dict[str, str] = {
+    "Economic": "Economic", "Capacity_and_resources": "Capacity", "Morality": "Morality",
+    "Fairness_and_equality": "Fairness", "Legality_Constitutionality_and_jurisprudence": "Legality",
+    "Policy_prescription_and_evaluation": "Policy", "Crime_and_punishment": "Crime",
+    "Security_and_defense": "Security", "Health_and_safety": "Health",
+    "Quality_of_life": "Quality of life", "Cultural_identity": "Culture",
+    "Public_opinion": "Public opinion", "Political": "Political",
+    "External_regulation_and_reputation": "External reputation",
+}
+
+
+def _margin(p: float, t: float) -> float:
+    """How far a pooled score is above its threshold, in logits (frames differ in base rate)."""
+    p, t = min(max(p, _EPS), 1 - _EPS), min(max(t, _EPS), 1 - _EPS)
+    return float(np.log(p / (1 - p)) - np.log(t / (1 - t)))
+
+
+def summarize(results: Sequence[FrameScores], sentences: Sequence[Any], article: Any) -> dict[str, Any]:
+    """One unit's frames: pooled scores, labels above the tuned thresholds, evidence sentences.
+
+    ``scores`` uses the training pooling rule (word-weighted log-mean-exp); ``labels`` are the
+    frames whose pooled score reaches its threshold, ordered by their margin over it (a rare
+    frame such as Economic clearing its low threshold ranks by that, not by its raw score);
+    ``evidence[frame]`` are the unit's sentences with the highest probability for that frame
+    (article char spans), for each label and for the TOP_K frames by margin.
+    """
+    if not results:
+        return {"frames": {"scores": {}, "labels": [], "evidence": {}}}
+    probs = np.array([r.probs for r in results], np.float64)
+    w = np.array([max(1, len(article.text[s.start:s.end].split())) for s in sentences], np.float64)
+    rule = pooling()
+    pooled = pool(probs, w, rule["r"])
+    th = rule["thresholds"]
+    margin = [_margin(float(pooled[j]), th[f]) for j, f in enumerate(FRAMES)]
+    order = sorted(range(len(FRAMES)), key=lambda j: (-margin[j], j))
+    labels = [FRAMES[j] for j in order if margin[j] >= 0]
+    shown = list(dict.fromkeys(labels + [FRAMES[j] for j in order[:TOP_K]]))
+    evidence = {}
+    for f in shown:
+        j = FRAMES.index(f)
+        best = sorted(range(len(results)), key=lambda i: (-probs[i, j], i))[:EVIDENCE_K]
+        evidence[f] = [{"start": sentences[i].start, "end": sentences[i].end, "p": float(probs[i, j])}
+                       for i in best]
+    return {"frames": {"scores": {f: float(pooled[j]) for j, f in enumerate(FRAMES)},
+                       "labels": labels, "evidence": evidence}}
+
+
+def dominant(frames: dict[str, Any], k: int = TOP_K) -> list[tuple[str, float, bool]]:
+    """(frame, score, above its threshold) for a unit's k frames with the largest margin."""
+    scores = frames.get("scores") or {}
+    if not scores:
+        return []
+    th = pooling()["thresholds"]
+    order = sorted(scores, key=lambda f: (-_margin(scores[f], th[f]), FRAMES.index(f)))
+    return [(f, scores[f], _margin(scores[f], th[f]) >= 0) for f in order[:k]]
+
+
+def distinctive(unit: dict[str, Any], whole: dict[str, Any], k: int = 1) -> list[tuple[str, float, float]]:
+    """(frame, score, lift) for the unit's labels that most exceed the whole article's score.
+
+    Lift is the logit difference between the unit's pooled score and the article's, so a section
+    that talks about trade stands out on Economic even where Political dominates every section.
+    """
+    scores, base = unit.get("scores") or {}, (whole.get("scores") or {})
+    out = []
+    for f in unit.get("labels") or []:
+        if f in base:
+            lift = _margin(scores[f], base[f])
+            if lift > 0:
+                out.append((f, scores[f], lift))
+    return sorted(out, key=lambda t: (-t[2], FRAMES.index(t[0])))[:k]
+
+
+class FramesScorer:
+    name: ClassVar[str] = "frames"
+    version: ClassVar[int] = 1
+    requires: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self) -> None:
+        self.head = _head()
+
+    def score(self, batch: Batch) -> list[FrameScores]:
+        if len(batch) == 0:
+            return []
+        probs = self.head(batch.enc.pooled)
+        return [FrameScores(tuple(float(v) for v in row)) for row in probs]
+
+
+@register("frames")
+def make_frames(config: ScorerConfig) -> FramesScorer:
+    return FramesScorer()
