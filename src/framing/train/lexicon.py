@@ -421,7 +421,7 @@ def build_lexicon(min_weight: float = MIN_WEIGHT) -> tuple[list[tuple[str, str, 
     n_lists: Counter[tuple[str, ...]] = Counter()
     display: dict[tuple[str, ...], str] = {}
     for terms in lists["loaded"].values():
-        for t in terms:
+        for t in sorted(terms):
             k = _key(t)
             if k:
                 n_lists[k] += 1
@@ -429,7 +429,7 @@ def build_lexicon(min_weight: float = MIN_WEIGHT) -> tuple[list[tuple[str, str, 
     epistemic: dict[tuple[str, ...], tuple[str, str]] = {}
     for cat in ("hedge", "booster"):
         for terms in lists[cat].values():
-            for t in terms:
+            for t in sorted(terms):
                 k = _key(t)
                 if k and t.lower() not in EPISTEMIC_EXCLUDE and " ".join(k) not in EPISTEMIC_EXCLUDE:
                     epistemic.setdefault(k, (t.lower(), cat))

@@ -438,8 +438,8 @@ def write_card(out: Path, m: dict) -> None:
   strong negative clues, Hu & Liu negative words, MFD 2.0 vice words, Hyland / Islam et al.
   hedges and boosters, weighted by smoothed precision inside PTC train spans and BABE train biased
   words (see docs/lexicon.md).
-* **Detector** (this head): MLP {m.get("train_pieces", 0)} training word pieces -> 256 ReLU -> softmax
-  over none / loaded / name_calling; input = the piece's encoder state (all-MiniLM-L6-v2 int8 ONNX,
+* **Detector** (this head): MLP 768 -> {HIDDEN} ReLU -> softmax over none / loaded / name_calling,
+  trained on {m.get("train_pieces", 0)} word pieces; input = the piece's encoder state (all-MiniLM-L6-v2 int8 ONNX,
   384) beside the sentence's mean-pooled vector (384). Labels: pieces inside PTC Loaded_Language
   spans = loaded, inside Name_Calling,Labeling = name_calling, BABE biased words = loaded; 35% of
   negative pieces sampled (loss re-weighted). {EPOCHS} epochs AdamW lr {LR}, seed {SEED}.
