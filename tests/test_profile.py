@@ -94,8 +94,6 @@ def test_profile_seed_attacks_section_among_most_loaded(report, scorers) -> None
 
 
 @pytest.mark.model
-@pytest.mark.xfail(strict=True, reason="issue 5 target not met by frames.v1: 'Chinese projects in "
-                   "Iraq' scores Economic 0.015, below the median of the other sections (0.048)")
 def test_profile_seed_trade_sections_are_economic(report, scorers) -> None:  # type: ignore[no-untyped-def]
     if "frames" not in scorers:
         pytest.skip("frames scorer not installed")
