@@ -196,3 +196,13 @@ def test_reliability_remote_code_never_runs(runner, tmp_path, seed_path) -> None
     assert res.exit_code == ExitCode.MODEL
     assert res.stderr.startswith(f"framing: error: cannot load model {tmp_path}")
     assert not marker.exists()
+
+
+def test_reliability_fast_json_matches_stdlib() -> None:
+    """render.json.dumps uses orjson for speed; its bytes must equal the stdlib's."""
+    from framing.render.json import dumps, dumps_line
+
+    report = {"title": "Café “quoted” — ünïcode", "x": [1.5, -0.0, 0.1234, None, True],
+              "nested": {"a": {"b": []}, "empty": {}}, "n": 10**12}
+    assert dumps(report) == json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    assert dumps_line(report) == json.dumps(report, ensure_ascii=False, separators=(",", ":")) + "\n"
