@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+from pathlib import Path
 
 #: name -> module with main(argv) (rebuild models/<name>.v1/) and evaluate() -> dict (dev metrics)
 TRAINERS: dict[str, str] = {
@@ -51,15 +52,57 @@ Re-measure with `make eval`.
 """
 
 
+#: (artifact, metric label, metrics.json key path, baseline label, baseline key path)
+SUMMARY = [
+    ("sentiment.v1", "NYT editorial dev Pearson r", "dev.pearson_r", "VADER", "dev_vader.pearson_r"),
+    ("sentiment.v1", "NYT editorial dev 3-class macro-F1", "dev.macro_f1", "VADER", "dev_vader.macro_f1"),
+    ("bias.v1", "BABE dev macro-F1", "babe_dev_macro_f1", "lexicon rule",
+     "lexicon_rule_baseline_macro_f1"),
+    ("loaded_terms.v1", "SemEval-2023 dev paragraph Loaded_Language F1", "paragraph_loaded_language.f1",
+     "lexicon rule", "lexicon_rule_baseline.paragraph_loaded_language.f1"),
+    ("loaded_terms.v1", "PTC dev span F1 (word-level overlap)", "span_token_f1_ptc_dev.f1",
+     "lexicon rule", "lexicon_rule_baseline.span_token_f1_ptc_dev.f1"),
+    ("stance.v1", "NewsMTSC rw dev macro-F1", "rw_dev_macro_f1", "VADER", "rw_dev_vader_macro_f1"),
+    ("stance.v1", "NewsMTSC mt dev macro-F1", "mt_dev_macro_f1", "VADER", "mt_dev_vader_macro_f1"),
+    ("frames.v1", "SemEval-2023 frames dev micro-F1 (article)", "dev.micro_f1", "top-5 majority",
+     "majority_baseline_dev.micro_f1"),
+]
+
+
+def _get(d: dict, path: str) -> object:
+    for key in path.split("."):
+        if not isinstance(d, dict) or key not in d:
+            return None
+        d = d[key]
+    return d
+
+
+def summary_table(root: Path) -> str:
+    rows = ["| artifact | dev metric | value | baseline |", "|---|---|---|---|"]
+    for art, label, key, base_label, base_key in SUMMARY:
+        path = root / art / "metrics.json"
+        if not path.exists():
+            continue
+        m = json.loads(path.read_text())
+        val, base = _get(m, key), _get(m, base_key)
+        fmt = (lambda v: f"{v:.3f}" if isinstance(v, float) else "–")
+        rows.append(f"| `{art}` | {label} | **{fmt(val)}** | {base_label} {fmt(base)} |")
+    return "\n".join(rows) + "\n"
+
+
 def write_model_card() -> None:
-    """models/README.md = header + every models/*/card.md, in name order."""
+    """models/README.md = header + summary table + every models/*/card.md (headings demoted)."""
     from ..resources import models_dir
 
     root = models_dir()
     cards = sorted(root.glob("*/card.md"))
     extra = sorted(root.glob("*.card.md"))
-    body = "\n".join(p.read_text(encoding="utf-8").strip() + "\n" for p in [*cards, *extra])
-    (root / "README.md").write_text(CARD_HEAD + body, encoding="utf-8")
+    parts = []
+    for p in [*cards, *extra]:
+        lines = p.read_text(encoding="utf-8").strip().splitlines()
+        parts.append("\n".join("#" + ln if ln.startswith("#") else ln for ln in lines) + "\n")
+    text = CARD_HEAD + "## Summary (dev numbers)\n\n" + summary_table(root) + "\n" + "\n".join(parts)
+    (root / "README.md").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

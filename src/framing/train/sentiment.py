@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     sys.stderr.write(f"sentiment: alpha={alpha} dev {m} | VADER {v}\n")
 
 
-CARD = """## sentiment.v1 — sentence sentiment head
+CARD = """# sentiment.v1 — sentence sentiment head
 
 * **Task**: sentence sentiment, score in [-1, 1] (= predicted human mean rating / {scale}, clipped;
   the divisor picked on dev macro-F1) and a label (|score| <= 1/6 is neutral). Gold labels for the
