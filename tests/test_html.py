@@ -329,6 +329,6 @@ def test_cli_table_width_80_explain(runner, seed_path) -> None:  # type: ignore[
                               "--explain", "--color", "never"])
     assert res.exit_code == 0, res.output
     assert not _lines_fit(res.stdout, 80), _lines_fit(res.stdout, 80)[:3]
-    assert "Sentiment evidence" in res.stdout and "Sections" in res.stdout
+    assert "Sentiment evidence" in res.stdout and "Sentiment by section" in res.stdout
     assert "\x1b[" not in res.stdout
     json.dumps(res.stdout)  # plain text

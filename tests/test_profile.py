@@ -113,7 +113,7 @@ def test_profile_panel_is_the_first_view_and_fits_80_columns(report) -> None:  #
     render_table(report, Console(file=buf, width=80, color_system=None))
     out = buf.getvalue()
     assert max(len(line) for line in out.splitlines()) <= 80
-    sections_table = re.search(r"^Sections\s*$", out, re.M)
+    sections_table = re.search(r"^Sentiment by section\s*$", out, re.M)
     assert sections_table is not None
     assert out.index("Section profiles") < sections_table.start()
     assert "Findings" in out

@@ -78,26 +78,44 @@ def _heading(sec: dict[str, Any]) -> str:
 
 
 def section_table(report: Report) -> Table:
-    t = Table(title="Sections", box=box.SIMPLE_HEAVY, title_justify="left", expand=False,
-              pad_edge=False)
+    """Sentiment by section: paragraphs, mean, spread, most positive / negative paragraph."""
+    t = Table(title="Sentiment by section", box=box.SIMPLE_HEAVY, title_justify="left",
+              expand=False, pad_edge=False)
     t.add_column("#", justify="right", no_wrap=True)
     t.add_column("Section", overflow="fold", ratio=3, min_width=12)
     t.add_column("¶", justify="right", no_wrap=True)
     t.add_column("Sentiment", no_wrap=True)
     t.add_column("Spread", justify="right", no_wrap=True)
     t.add_column("Most + / − ¶", justify="right", no_wrap=True)
-    for head, justify, _ in SECTION_COLUMNS:
-        t.add_column(head, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for sec in report["sections"]:
         summ = sec["summary"]
         pos, neg = summ.get("most_positive"), summ.get("most_negative")
         extremes = f"{pos['paragraph'] + 1} / {neg['paragraph'] + 1}" if pos and neg else "–"
-        row: list[Any] = [str(sec["index"] + 1), _heading(sec), str(summ.get("paragraphs", 0)),
-                          sentiment_cell(sec.get("sentiment")),
-                          fmt(summ.get("sentiment_spread"), signed=False), extremes]
-        row += [fn(sec, report) for _, _, fn in SECTION_COLUMNS]
-        t.add_row(*row)
+        t.add_row(str(sec["index"] + 1), _heading(sec), str(summ.get("paragraphs", 0)),
+                  sentiment_cell(sec.get("sentiment")),
+                  fmt(summ.get("sentiment_spread"), signed=False), extremes)
     return t
+
+
+def framing_table(report: Report) -> Table | None:
+    """Framing by section: the columns scorers register (bias, loaded terms, frames)."""
+    if not SECTION_COLUMNS:
+        return None
+    t = Table(title="Framing by section", box=box.SIMPLE_HEAVY, title_justify="left",
+              expand=True, pad_edge=False)
+    t.add_column("#", justify="right", no_wrap=True)
+    t.add_column("Section", overflow="fold", ratio=2, min_width=10)
+    for head, justify, _ in SECTION_COLUMNS:
+        wide = head in WIDE_COLUMNS
+        t.add_column(head, justify=justify, overflow="fold", ratio=3 if wide else None,  # type: ignore[arg-type]
+                     no_wrap=not wide)
+    for sec in report["sections"]:
+        t.add_row(str(sec["index"] + 1), _heading(sec), *[fn(sec, report) for _, _, fn in SECTION_COLUMNS])
+    return t
+
+
+#: Section columns that wrap and share the spare width (the others keep their natural width).
+WIDE_COLUMNS = {"Frames", "Top loaded terms"}
 
 
 def paragraph_table(report: Report, console: Console) -> Table:
@@ -121,6 +139,8 @@ def render_table(report: Report, console: Console, explain: bool = False) -> Non
     if (first := profile_panel(report, console)) is not None:  # issue 5: the first view
         parts.append(first)
     parts.append(section_table(report))
+    if (framing := framing_table(report)) is not None:
+        parts.append(framing)
     for panel in PANELS:
         r = panel(report, console)
         if r is not None:
@@ -481,7 +501,7 @@ def loaded_panel(report: Report, console: Console) -> RenderableType | None:
 
 
 SECTION_COLUMNS.append(("Bias", "right", bias_cell))
-SECTION_COLUMNS.append(("Loaded/100w", "right", loaded_density_cell))
+SECTION_COLUMNS.append(("Ld/100w", "right", loaded_density_cell))
 SECTION_COLUMNS.append(("Top loaded terms", "left", loaded_top_cell))
 PARAGRAPH_STYLERS.append(highlight_loaded)
 PANELS.append(loaded_panel)
