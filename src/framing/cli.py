@@ -12,7 +12,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,7 +34,7 @@ app = typer.Typer(
 log = logging.getLogger("framing")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     auto = "auto"
     table = "table"
     json = "json"
@@ -42,7 +42,7 @@ class Format(str, Enum):
     html = "html"
 
 
-class Color(str, Enum):
+class Color(StrEnum):
     auto = "auto"
     always = "always"
     never = "never"
@@ -317,13 +317,13 @@ def compare(
 
 
 # -- framing batch (issue 6; library: framing.batch, gates, cache, distributed) ---------------
-class BatchFormat(str, Enum):
+class BatchFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
     html = "html"
 
 
-class Per(str, Enum):
+class Per(StrEnum):
     article = "article"
     section = "section"
 

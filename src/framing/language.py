@@ -11,9 +11,7 @@ import re
 
 #: The most frequent English function words; in English prose they are ~35-50% of tokens.
 _STOPWORDS = frozenset(
-    "the of and to a in is that for it on was with as by at be this are from or have an not "
-    "but his her they he she we their its has had were been which will would who more than "
-    "also said can all one about into there after when what so if".split())
+    ["the", "of", "and", "to", "a", "in", "is", "that", "for", "it", "on", "was", "with", "as", "by", "at", "be", "this", "are", "from", "or", "have", "an", "not", "but", "his", "her", "they", "he", "she", "we", "their", "its", "has", "had", "were", "been", "which", "will", "would", "who", "more", "than", "also", "said", "can", "all", "one", "about", "into", "there", "after", "when", "what", "so", "if"])
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 #: Below this share of English function words (over >= 20 words) we warn.
 MIN_STOPWORD_SHARE = 0.12

@@ -77,6 +77,10 @@ def _get(d: dict, path: str) -> object:
     return d
 
 
+def _fmt(v: object) -> str:
+    return f"{v:.3f}" if isinstance(v, float) else "–"
+
+
 def summary_table(root: Path) -> str:
     rows = ["| artifact | dev metric | value | baseline |", "|---|---|---|---|"]
     for art, label, key, base_label, base_key in SUMMARY:
@@ -85,8 +89,7 @@ def summary_table(root: Path) -> str:
             continue
         m = json.loads(path.read_text())
         val, base = _get(m, key), _get(m, base_key)
-        fmt = (lambda v: f"{v:.3f}" if isinstance(v, float) else "–")
-        rows.append(f"| `{art}` | {label} | **{fmt(val)}** | {base_label} {fmt(base)} |")
+        rows.append(f"| `{art}` | {label} | **{_fmt(val)}** | {base_label} {_fmt(base)} |")
     return "\n".join(rows) + "\n"
 
 

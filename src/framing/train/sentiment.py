@@ -13,7 +13,6 @@ import csv
 import hashlib
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 import numpy as np
