@@ -44,26 +44,11 @@ from typing import Any
 
 import numpy as np
 
+from ..scorers.frames import FRAMES  # the head's fixed label order, shared with inference
 from .features import data_dir, encode_cached
 
 log = logging.getLogger("framing")
 
-FRAMES: tuple[str, ...] = (
-    "Economic",
-    "Capacity_and_resources",
-    "Morality",
-    "Fairness_and_equality",
-    "Legality_Constitutionality_and_jurisprudence",
-    "Policy_prescription_and_evaluation",
-    "Crime_and_punishment",
-    "Security_and_defense",
-    "Health_and_safety",
-    "Quality_of_life",
-    "Cultural_identity",
-    "Public_opinion",
-    "Political",
-    "External_regulation_and_reputation",
-)
 SEED = 13
 #: The description prior: each frame described in a few plain sentences, paraphrasing the
 #: Policy Frames Codebook (Boydstun et al. 2014) in our own words. The cosine similarity of a
