@@ -104,3 +104,17 @@ def test_cli_help_has_examples(runner) -> None:  # type: ignore[no-untyped-def]
         res = runner.invoke(app, [cmd, "--help"])
         assert res.exit_code == 0
         assert "Example" in res.stdout
+
+
+def test_cli_output_file_respects_umask(runner, seed_path, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "r.json"
+        assert runner.invoke(app, ["analyze", str(seed_path), "-o", str(out)]).exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]  # no temp file left behind

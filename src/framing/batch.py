@@ -22,9 +22,7 @@ import hashlib
 import io
 import json
 import logging
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -333,15 +331,9 @@ def _flush(pending: list[Outcome | _Work], pipe: Any, cache: Any) -> Iterator[Ou
 
 # -- writers ---------------------------------------------------------------------------------
 def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from .fsutil import atomic_write
+
+    atomic_write(path, text)
 
 
 class JsonlWriter:
