@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,14 +86,29 @@ def extract_html(html: str, source: str) -> tuple[str, str | None]:
     """Main text (with headings as Markdown) and title through trafilatura, a maintained extractor."""
     import trafilatura  # lazy: costs ~0.5 s and only HTML needs it
 
+    # include_formatting keeps headings (as Markdown "#") and paragraph breaks, which become
+    # sections and paragraphs; inline emphasis markers are then removed from the prose.
     text = trafilatura.extract(html, output_format="markdown", include_comments=False,
-                               include_tables=False, include_formatting=False, favor_recall=True)
+                               include_tables=False, include_formatting=True, include_links=False,
+                               favor_recall=True)
+    if text:
+        # Blank lines separate trafilatura's paragraphs; a single newline inside one is the
+        # page source's line wrapping, not a paragraph break.
+        text = re.sub(r"(?<!\n)\n(?![\n#])", " ", _strip_emphasis(text))
     if not text or not text.strip():
         raise InputError(f"no article text found in HTML: {source}",
                          "the page may be a script-rendered shell; save the rendered text instead")
     meta = trafilatura.extract_metadata(html)
     title = meta.title if meta is not None and meta.title else None
     return normalise(text), title
+
+
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+
+
+def _strip_emphasis(text: str) -> str:
+    """Drop Markdown bold/italic markers that trafilatura writes around emphasised words."""
+    return _EMPHASIS.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(3), text)
 
 
 def load_text(text: str, source: str = "<text>", fmt: str | None = None) -> Document:
