@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from .profile import _loaded_spans, _score, _sentences, _words, dominant_frames, frame_name
+from .profile import _score, _sentences, _words, count_loaded, dominant_frames, frame_name
 
 Report = dict[str, Any]
 
@@ -162,20 +162,10 @@ def _overview(report: Report, k: int) -> dict[str, Any]:
                            "bias": _score(summ.get("bias"))}  # [0, 1] or null
     has_loaded = any("loaded_terms" in s for sec in report.get("sections", []) for _, s in _sentences(sec))
     if has_loaded:
-        terms: Counter[str] = Counter()
-        surface: dict[str, str] = {}
-        n = 0
-        for sec in report.get("sections", []):
-            for _, s in _sentences(sec):
-                for sp in _loaded_spans(s):
-                    key = str(sp.get("text", "")).lower()
-                    terms[key] += 1
-                    surface.setdefault(key, str(sp.get("text", "")))
-                    n += 1
+        n, ranked = count_loaded(s for sec in report.get("sections", []) for _, s in _sentences(sec))
         row["loaded_terms"] = n
         row["loaded_per_100_words"] = 100.0 * n / max(words, 1)
-        row["top_loaded_terms"] = [{"text": surface[t], "count": c} for t, c in
-                                   sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]]
+        row["top_loaded_terms"] = [{"text": t, "count": c} for t, c in ranked[:TOP_TERMS]]
     else:
         row["loaded_terms"] = row["loaded_per_100_words"] = None
         row["top_loaded_terms"] = []

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 Report = dict[str, Any]
@@ -95,6 +95,20 @@ def _loaded_spans(sentence: dict[str, Any]) -> list[dict[str, Any]]:
     if not isinstance(spans, list):
         return []
     return [s for s in spans if isinstance(s, dict) and s.get("category") in LOADED_CATEGORIES]
+
+
+def count_loaded(sentences: Iterable[dict[str, Any]]) -> tuple[int, list[tuple[str, int]]]:
+    """Loaded-language spans in ``sentences``: the total, and (surface text, count) per distinct
+    term (case-folded), most frequent first."""
+    terms: Counter[str] = Counter()
+    surface: dict[str, str] = {}
+    for s in sentences:
+        for sp in _loaded_spans(s):
+            key = str(sp.get("text", "")).lower()
+            terms[key] += 1
+            surface.setdefault(key, str(sp.get("text", "")))
+    ranked = sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))
+    return sum(terms.values()), [(surface[t], c) for t, c in ranked]
 
 
 def _has(report: Report, key: str) -> bool:
@@ -193,20 +207,10 @@ def _section_row(
             for t in targets
         ]
     if has_loaded:
-        terms: Counter[str] = Counter()
-        surface: dict[str, str] = {}
-        n = 0
-        for _, s in sents:
-            for sp in _loaded_spans(s):
-                key = str(sp.get("text", "")).lower()
-                terms[key] += 1
-                surface.setdefault(key, str(sp.get("text", "")))
-                n += 1
+        n, ranked = count_loaded(s for _, s in sents)
         row["loaded_terms"] = n
         row["loaded_per_100_words"] = 100.0 * n / words if words else 0.0
-        row["top_loaded_terms"] = [
-            surface[t] for t, _ in sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS_K]
-        ]
+        row["top_loaded_terms"] = [text for text, _ in ranked[:TERMS_K]]
     if has_bias:
         b = _score(sec.get("bias"))
         if b is None:  # no aggregated bias: word-weighted mean of sentence P(biased)
