@@ -173,24 +173,38 @@ def word_scores(
     """Per word of ``text``: (start, end, normalized, P(loaded or name_calling), category).
 
     A word's score is the max over its pieces of 1 - P(none); its category is whichever of
-    loaded / name_calling has more mass over those pieces.
+    loaded / name_calling has more mass over those pieces. A word's pieces are those inside it;
+    a word with none (a piece straddling a word boundary) takes the pieces overlapping it.
+    Vectorised: each piece is assigned to the word its start falls in.
     """
-    out = []
     toks = words(text)
-    starts = offsets[:, 0]
-    ends = offsets[:, 1]
-    real = ends > starts
-    for ws, we, norm in toks:
-        sel = real & (starts >= ws) & (ends <= we)
-        if not sel.any():
-            sel = real & (starts < we) & (ends > ws)
-        if not sel.any():  # truncated away
-            out.append((ws, we, norm, 0.0, "loaded"))
-            continue
-        p = probs[sel]
-        score = float((1.0 - p[:, 0]).max())
-        cat = "name_calling" if p[:, 2].sum() > p[:, 1].sum() else "loaded"
-        out.append((ws, we, norm, score, cat))
+    if not toks:
+        return []
+    ws = np.array([t[0] for t in toks])
+    we = np.array([t[1] for t in toks])
+    starts, ends = offsets[:, 0], offsets[:, 1]
+    real = np.flatnonzero(ends > starts)
+    widx = np.searchsorted(ws, starts[real], side="right") - 1
+    inside = (widx >= 0) & (ends[real] <= we[np.maximum(widx, 0)])
+    pieces, owner = real[inside], widx[inside]
+    n = len(toks)
+    best = np.full(n, -1.0)
+    mass = np.zeros((n, 2))
+    if len(pieces):
+        np.maximum.at(best, owner, 1.0 - probs[pieces, 0])
+        np.add.at(mass, owner, probs[pieces, 1:3])
+    out = []
+    for k, (s, e, norm) in enumerate(toks):
+        if best[k] < 0:  # no piece inside the word: overlapping pieces, or truncated away
+            sel = real[(starts[real] < e) & (ends[real] > s)]
+            if not len(sel):
+                out.append((s, e, norm, 0.0, "loaded"))
+                continue
+            p = probs[sel]
+            score, nl, nc = float((1.0 - p[:, 0]).max()), p[:, 1].sum(), p[:, 2].sum()
+        else:
+            score, nl, nc = float(best[k]), mass[k, 0], mass[k, 1]
+        out.append((s, e, norm, score, "name_calling" if nc > nl else "loaded"))
     return out
 
 
@@ -255,17 +269,51 @@ class LoadedTermsScorer:
         self.head = head
         meta = head.meta if head is not None else {}
         self.threshold = float(meta.get("threshold", DEFAULT_THRESHOLD))
+        self._split = self._split_first_layer()
         self.mix = float(meta.get("lexicon_mix", DEFAULT_LEXICON_MIX))
 
     def word_probs(self, batch: Batch) -> list[np.ndarray]:
         """Per sentence, [m_i, 3] detector probabilities for each word piece."""
         if self.head is None or len(batch) == 0:
             return [np.zeros((len(o), 3), np.float32) for o in batch.enc.offsets]
-        feats = [piece_features(st, batch.enc.pooled[i]) for i, st in enumerate(batch.enc.states)]
-        lens = [len(f) for f in feats]
-        allp = self.head(np.concatenate(feats)) if sum(lens) else np.zeros((0, 3), np.float32)
+        lens = [len(st) for st in batch.enc.states]
         bounds = np.concatenate([[0], np.cumsum(lens)])
+        if not bounds[-1]:
+            return [np.zeros((0, 3), np.float32) for _ in lens]
+        if self._split is not None:
+            allp = self._split_forward(batch, lens)
+        else:
+            feats = [piece_features(st, batch.enc.pooled[i]) for i, st in enumerate(batch.enc.states)]
+            allp = self.head(np.concatenate(feats))
         return [allp[bounds[i] : bounds[i + 1]] for i in range(len(lens))]
+
+    def _split_first_layer(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """For a standardize -> linear -> ... head over [piece state; sentence vector], the first
+        layer folded into (W_piece, W_sentence, b), so the sentence half is computed once per
+        sentence instead of once per word piece (same result, half the multiply-adds)."""
+        if self.head is None:
+            return None
+        layers = self.head.config["layers"]
+        if [ly["op"] for ly in layers[:2]] != ["standardize", "linear"]:
+            return None
+        t = self.head.tensors
+        mu, sd = t[layers[0]["mean"]], t[layers[0]["std"]]
+        w = t[layers[1]["weight"]] / sd[:, None]
+        b = (t[layers[1]["bias"]] if layers[1].get("bias") else 0) - (mu / sd) @ t[layers[1]["weight"]]
+        d = w.shape[0] // 2
+        return w[:d].astype(np.float32), w[d:].astype(np.float32), np.asarray(b, np.float32)
+
+    def _split_forward(self, batch: Batch, lens: list[int]) -> np.ndarray:
+        assert self._split is not None and self.head is not None
+        w_piece, w_sent, b = self._split
+        per_sentence = batch.enc.pooled @ w_sent + b  # [n, hidden]
+        h = np.concatenate(batch.enc.states) @ w_piece + np.repeat(per_sentence, lens, axis=0)
+        rest = dict(self.head.config)
+        rest["layers"] = self.head.config["layers"][2:]
+        rest.pop("input_dim", None)
+        from ..heads import Head
+
+        return Head(self.head.name, rest, self.head.tensors)(h)
 
     def score(self, batch: Batch) -> list[LoadedTermsResult]:
         probs = self.word_probs(batch)
