@@ -97,12 +97,17 @@ class Match:
     entry: Entry
 
 
+#: Sentences whose matches a lexicon remembers (a batch chunk is ~2,000 sentences).
+MATCH_CACHE = 4096
+
+
 class Lexicon:
     """Entries indexed by normalized word sequence; later entries override earlier ones."""
 
     def __init__(self, entries: Iterable[Entry] = (), header: dict[str, str] | None = None) -> None:
         self.header = dict(header or {})
         self._index: dict[tuple[str, ...], Entry] = {}
+        self._matches: dict[str, tuple[Match, ...]] = {}  # bias and loaded_terms match the same text
         self.max_len = 1
         for e in entries:
             self.add(e)
@@ -112,6 +117,7 @@ class Lexicon:
         if not key:
             return
         self._index[key] = entry
+        self._matches.clear()
         self.max_len = max(self.max_len, len(key))
 
     def merged(self, other: Lexicon) -> Lexicon:
@@ -134,9 +140,16 @@ class Lexicon:
         return self._index.get(term_key(term))
 
     def match(self, text: str) -> list[Match]:
-        """Greedy longest-first, non-overlapping matches, in text order."""
-        toks = words(text)
-        return list(self._match_tokens(toks))
+        """Greedy longest-first, non-overlapping matches, in text order.
+
+        Memoised per text (bounded): two scorers reading one lexicon match each sentence once.
+        """
+        hit = self._matches.get(text)
+        if hit is None:
+            if len(self._matches) >= MATCH_CACHE:
+                self._matches.clear()
+            hit = self._matches[text] = tuple(self._match_tokens(words(text)))
+        return list(hit)
 
     def _match_tokens(self, toks: list[tuple[int, int, str]]) -> Iterator[Match]:
         i, n = 0, len(toks)
