@@ -135,10 +135,14 @@ def _tiny_report() -> dict:
     secs, pos, pid = [], 0, 0
     for k, (head, sents, score, loaded) in enumerate(texts):
         s = _sentence(pos, sents[0], score, loaded)
+        # the aggregated loaded-terms keys, as aggregate.py writes them at every level
+        agg = {"loaded_density": 100.0 * len(loaded) / len(sents[0].split()),
+               "loaded_summary": {"count": len(loaded), "top_terms": [
+                   {"text": t, "category": "loaded", "count": 1, "score": 0.9} for t in loaded]}}
         para = {"index": pid, "start": pos, "end": s["end"], "sentiment": {"score": score},
-                "sentences": [s]}
+                "sentences": [s], **agg}
         secs.append({"index": k, "heading": head, "start": pos, "end": s["end"],
-                     "sentiment": {"score": score}, "paragraphs": [para]})
+                     "sentiment": {"score": score}, "paragraphs": [para], **agg})
         pos, pid = s["end"] + 1, pid + 1
     return {"title": "t", "sections": secs, "summary": {}}
 

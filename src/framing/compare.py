@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from .profile import _score, _sentences, _words, count_loaded, dominant_frames, frame_name
+from .profile import _score, _sentences, _words, dominant_frames, frame_name, loaded_of
 
 Report = dict[str, Any]
 
@@ -162,10 +162,11 @@ def _overview(report: Report, k: int) -> dict[str, Any]:
                            "bias": _score(summ.get("bias"))}  # [0, 1] or null
     has_loaded = any("loaded_terms" in s for sec in report.get("sections", []) for _, s in _sentences(sec))
     if has_loaded:
-        n, ranked = count_loaded(s for sec in report.get("sections", []) for _, s in _sentences(sec))
+        n, density, _ = loaded_of(summ)
         row["loaded_terms"] = n
-        row["loaded_per_100_words"] = 100.0 * n / max(words, 1)
-        row["top_loaded_terms"] = [{"text": t, "count": c} for t, c in ranked[:TOP_TERMS]]
+        row["loaded_per_100_words"] = density
+        row["top_loaded_terms"] = [{"text": t["text"], "count": t["count"]}
+                                   for t in (summ.get("loaded_summary") or {}).get("top_terms", [])[:TOP_TERMS]]
     else:
         row["loaded_terms"] = row["loaded_per_100_words"] = None
         row["top_loaded_terms"] = []

@@ -23,8 +23,7 @@ treat as more than noise (so two near-identical sections do not produce a large 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 Report = dict[str, Any]
@@ -97,18 +96,12 @@ def _loaded_spans(sentence: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in spans if isinstance(s, dict) and s.get("category") in LOADED_CATEGORIES]
 
 
-def count_loaded(sentences: Iterable[dict[str, Any]]) -> tuple[int, list[tuple[str, int]]]:
-    """Loaded-language spans in ``sentences``: the total, and (surface text, count) per distinct
-    term (case-folded), most frequent first."""
-    terms: Counter[str] = Counter()
-    surface: dict[str, str] = {}
-    for s in sentences:
-        for sp in _loaded_spans(s):
-            key = str(sp.get("text", "")).lower()
-            terms[key] += 1
-            surface.setdefault(key, str(sp.get("text", "")))
-    ranked = sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))
-    return sum(terms.values()), [(surface[t], c) for t, c in ranked]
+def loaded_of(unit: dict[str, Any]) -> tuple[int, float, list[str]]:
+    """(loaded terms, per 100 words, top terms) of a paragraph/section/article as aggregate.py
+    computed them (``loaded_summary`` / ``loaded_density``): one definition of density."""
+    summ = unit.get("loaded_summary") or {}
+    top = [str(t.get("text", "")) for t in summ.get("top_terms", []) if isinstance(t, dict)]
+    return int(summ.get("count", 0)), float(unit.get("loaded_density") or 0.0), top
 
 
 def _has(report: Report, key: str) -> bool:
@@ -207,10 +200,10 @@ def _section_row(
             for t in targets
         ]
     if has_loaded:
-        n, ranked = count_loaded(s for _, s in sents)
+        n, density, top = loaded_of(sec)
         row["loaded_terms"] = n
-        row["loaded_per_100_words"] = 100.0 * n / words if words else 0.0
-        row["top_loaded_terms"] = [text for text, _ in ranked[:TERMS_K]]
+        row["loaded_per_100_words"] = density
+        row["top_loaded_terms"] = top[:TERMS_K]
     if has_bias:
         b = _score(sec.get("bias"))
         if b is None:  # no aggregated bias: word-weighted mean of sentence P(biased)
@@ -408,10 +401,7 @@ def _arc(report: Report, targets: Sequence[str], has_loaded: bool, has_bias: boo
                     t: _score(by[t]) if t in by and by[t].get("mentions") else None for t in targets
                 }
             if has_loaded:
-                sents = p.get("sentences", [])
-                n = sum(len(_loaded_spans(s)) for s in sents)
-                words = sum(_words(s.get("text", "")) for s in sents)
-                pt["loaded_per_100_words"] = 100.0 * n / words if words else 0.0
+                pt["loaded_per_100_words"] = loaded_of(p)[1]
             if has_bias:
                 b = _score(p.get("bias"))
                 if b is None:
