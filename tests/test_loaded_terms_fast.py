@@ -47,5 +47,5 @@ def test_loaded_terms_fast_paths_match_reference(encoder) -> None:  # type: igno
     np.testing.assert_allclose(np.concatenate(fast), slow, atol=2e-5)
     for text, probs, offsets in zip(TEXTS, fast, enc.offsets, strict=True):
         got, want = word_scores(text, probs, offsets), reference_word_scores(text, probs, offsets)
-        assert [g[:3] + (g[4],) for g in got] == [w[:3] + (w[4],) for w in want]
+        assert [(*g[:3], g[4]) for g in got] == [(*w[:3], w[4]) for w in want]
         np.testing.assert_allclose([g[3] for g in got], [w[3] for w in want], atol=1e-6)

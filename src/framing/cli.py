@@ -183,6 +183,9 @@ TracebackOpt = Annotated[bool, typer.Option("--traceback", help="Show the Python
 VerboseOpt = Annotated[int, typer.Option("-v", "--verbose", count=True, help="More logging on stderr (-vv for debug).", rich_help_panel="Output")]
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="Errors only on stderr.", rich_help_panel="Output")]
 ColorOpt = Annotated[Color, typer.Option("--color", help="Colour in the terminal report.", rich_help_panel="Output")]
+InputFormatOpt = Annotated[str, typer.Option("--input-format", help="auto|txt|md|html.", rich_help_panel="Input")]
+EncodingOpt = Annotated[str, typer.Option("--encoding", help="Text encoding of the input files.", rich_help_panel="Input")]
+WidthOpt = Annotated[int | None, typer.Option("--width", min=40, help="Report width in columns (default: the terminal's).", rich_help_panel="Output")]
 OnlineOpt = Annotated[bool, typer.Option("--online", help="Allow a hub download for --model HUB_ID (off by default: framing never touches the network).", rich_help_panel="Model")]
 
 
@@ -197,10 +200,10 @@ def analyze(
     article: Annotated[str, typer.Argument(help="Article file (.txt, .md, .html) or - for stdin.")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="auto = table on a terminal, json otherwise.", rich_help_panel="Output")] = Format.auto,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.", rich_help_panel="Output")] = None,
-    input_format: Annotated[str, typer.Option("--input-format", help="auto|txt|md|html.", rich_help_panel="Input")] = "auto",
-    encoding: Annotated[str, typer.Option("--encoding", help="Text encoding of the input.", rich_help_panel="Input")] = "utf-8",
+    input_format: InputFormatOpt = "auto",
+    encoding: EncodingOpt = "utf-8",
     explain: Annotated[bool, typer.Option("--explain", help="Show the evidence behind each score.", rich_help_panel="Output")] = False,
-    width: Annotated[int | None, typer.Option("--width", min=40, help="Report width in columns (default: the terminal's).", rich_help_panel="Output")] = None,
+    width: WidthOpt = None,
     model: ModelOpt = None,
     device: DeviceOpt = "cpu",
     threads: ThreadsOpt = None,
@@ -255,9 +258,9 @@ def compare(
     articles: Annotated[list[str], typer.Argument(help="Two or more articles on the same event (.txt, .md, .html).")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="auto = table on a terminal, json otherwise; html = one self-contained page.", rich_help_panel="Output")] = Format.auto,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the comparison to this file instead of stdout.", rich_help_panel="Output")] = None,
-    input_format: Annotated[str, typer.Option("--input-format", help="auto|txt|md|html.", rich_help_panel="Input")] = "auto",
-    encoding: Annotated[str, typer.Option("--encoding", help="Text encoding of the inputs.", rich_help_panel="Input")] = "utf-8",
-    width: Annotated[int | None, typer.Option("--width", min=40, help="Report width in columns (default: the terminal's).", rich_help_panel="Output")] = None,
+    input_format: InputFormatOpt = "auto",
+    encoding: EncodingOpt = "utf-8",
+    width: WidthOpt = None,
     model: ModelOpt = None,
     device: DeviceOpt = "cpu",
     threads: ThreadsOpt = None,
@@ -338,8 +341,8 @@ def batch(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.", rich_help_panel="Cache")] = False,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on an existing Dask cluster, e.g. tcp://host:8786 (needs framing[distributed]).", rich_help_panel="Scale-out")] = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Run on a local Dask cluster of N worker processes.", rich_help_panel="Scale-out")] = None,
-    input_format: Annotated[str, typer.Option("--input-format", help="auto|txt|md|html.", rich_help_panel="Input")] = "auto",
-    encoding: Annotated[str, typer.Option("--encoding", help="Text encoding of input files.", rich_help_panel="Input")] = "utf-8",
+    input_format: InputFormatOpt = "auto",
+    encoding: EncodingOpt = "utf-8",
     model: ModelOpt = None,
     device: DeviceOpt = "cpu",
     threads: ThreadsOpt = None,

@@ -359,27 +359,15 @@ def main(argv: list[str] | None = None) -> int:
         "features": "piece state (384) + sentence mean-pooled (384)",
         "train": "PTC train articles (Loaded_Language=1, Name_Calling,Labeling=2) + BABE train biased words",
     }
-    save_head(
-        out,
-        "loaded_terms",
-        layers,
-        tensors,
-        input_dim=int(tensors["mu"].shape[0]),
-        labels=list(CLASSES),
-        meta=meta,
-    )
+    def save() -> None:
+        save_head(out, "loaded_terms", layers, tensors, input_dim=int(tensors["mu"].shape[0]),
+                  labels=list(CLASSES), meta=meta)
+
+    save()  # measure() reads the head from disk, through the inference path
     dev = DevData()
     metrics = measure(lexicon, out, dev, tune=True)
     meta.update(metrics["tuned"])
-    save_head(
-        out,
-        "loaded_terms",
-        layers,
-        tensors,
-        input_dim=int(tensors["mu"].shape[0]),
-        labels=list(CLASSES),
-        meta=meta,
-    )
+    save()  # again, with the thresholds tuned on dev in its meta
     metrics["lexicon_rule_baseline"] = lexicon_rule_baseline(lexicon, dev)
     metrics["lexicon"] = stats
     metrics["train_pieces"] = len(y)
