@@ -105,3 +105,69 @@ def test_segment_hard_wrapped_paragraph_is_one_paragraph() -> None:
     art = segment(Document(text, "<t>", "txt"))
     assert len(art.paragraphs) == 2
     assert len(art.paragraphs[0].sentences) == 1
+
+
+def _pysbd_spans(para: str) -> list[tuple[int, int]]:
+    """Sentence spans of one paragraph straight from pysbd (the path the fast path skips)."""
+    from framing.segment import _segmenter
+
+    spans, cursor = [], 0
+    flat = para.replace("\n", " ")
+    for piece in _segmenter().segment(flat) if flat.strip() else []:
+        piece = piece.strip()
+        at = flat.find(piece, cursor) if piece else -1
+        if at < 0:
+            break
+        spans.append((at, at + len(piece)))
+        cursor = at + len(piece)
+    rest = flat[cursor:]
+    if rest.strip():
+        lead = len(rest) - len(rest.lstrip())
+        spans.append((cursor + lead, cursor + len(rest.rstrip())))
+    return spans
+
+
+FAST_PATH_PARAS = [
+    "Iran attacked two vast bases on Iraqi territory on Tuesday.",
+    "This was the second time U.S. weapons didn’t achieve what Washington wanted.",
+    "Then, on Jan. 7, Iran attacked two vast U.S. bases. The U.S. has no answer.",
+    "Gen. Soleimani was killed in Baghdad, officials said",
+    "Trump called it “a clear crime” and “a grave mistake”",
+    "He said “no.” Then he left.",
+    "America must never accept it.”",
+    "A report called it a 'great American patriot.'",
+    "“Stronger” Trump said.",
+    "Prices rose 1.8 percent to $63.40 a barrel in London trading.",
+    "Why now? Nobody knows… yet.",
+    "He listed (a) sanctions, (b) tariffs and (c) troops",
+    "The options are: 1) leave 2) stay 3) negotiate",
+    "Plans include the Dakota Access Pipeline (DAPL) Protests in the north",
+    "The deal - \" Trump said - was off",
+    "Wait... what?",
+    "They asked: who pays for this?",
+    "Yahoo!",
+    "It grew by 5 percent, the ministry said — and would grow again next year.",
+    "The vote, 52-48, was close; the Senate passed it anyway!",
+    "Café owners in Zürich & São Paulo protested #1 on the list",
+    "He chose option a.",
+    "The rally drew 10,000 people.\nIt was the largest in years.",
+    "Hard-wrapped lines\nof one sentence end here.",
+]
+
+
+@pytest.mark.parametrize("para", FAST_PATH_PARAS)
+def test_segment_single_sentence_fast_path_agrees_with_pysbd(para: str) -> None:
+    from framing.segment import _sentences_in
+
+    assert _sentences_in(para, 0, len(para)) == _pysbd_spans(para)
+
+
+def test_segment_fast_path_is_taken_only_without_boundary_characters() -> None:
+    from framing.segment import _single_sentence
+
+    assert _single_sentence("Iran attacked two vast bases on Iraqi territory on Tuesday.")
+    assert _single_sentence("Trump called it “a clear crime” and “a grave mistake”")
+    for body in ["U.S. weapons failed.", "Why now? Nobody knows.", "America must never accept it.”",
+                 "“Stronger” Trump said.", "Pipeline (DAPL) Protests", "Wait...", "Prices rose 1.8 percent",
+                 "the deal -\" Trump said", "line\rbreak", "tab\there", ""]:
+        assert not _single_sentence(body), body

@@ -41,3 +41,21 @@ def test_segment_props_offsets_cover_and_nest(raw: str) -> None:
     missing = [i for i, c in enumerate(text) if not c.isspace() and i not in covered]
     # markdown heading markers ("#") are syntax, not prose
     assert all(text[i] == "#" for i in missing)
+
+
+_fast_words = st.sampled_from(["Iran", "attacked", "the", "bases", "a", "i", "b", "ii", "1", "12", "No", "Inc",
+                               "Gen", "U", "S", "“Yes”", '"no"', "'s", "’", "—", "-", "--", ":", ";", ",", "&",
+                               "$5", "100%", "#1", "@user", "é", "Zürich", "2:30", "vs", "am", "pm", "etc"])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_fast_words, min_size=1, max_size=25), st.sampled_from(["", ".", "!", "?"]),
+       st.sampled_from([" ", "", "  ", "\n"]))
+def test_segment_props_single_sentence_fast_path_matches_pysbd(ws: list[str], end: str, sep: str) -> None:
+    """Whenever the fast path skips pysbd, pysbd would have returned the paragraph whole."""
+    from framing.segment import _segmenter, _single_sentence
+
+    flat = (sep.join(ws) + end).replace("\n", " ")
+    if _single_sentence(flat.strip()):
+        pieces = [p.strip() for p in _segmenter().segment(flat) if p.strip()]
+        assert pieces in ([], [flat.strip()])

@@ -57,14 +57,43 @@ def _is_plain_heading(line: str) -> bool:
     return (first.isupper() or first.isdigit()) and any(c.isalpha() for c in line)
 
 
+#: Characters of a paragraph body that give pysbd nothing to act on: letters, digits, spaces and
+#: punctuation other than sentence enders (.!?…。 and the like), brackets, line breaks, tabs
+#: and pysbd's own placeholder symbols (all outside these ranges).
+_PLAIN_BODY = re.compile(r"[A-Za-z0-9\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u017F ,;:'\"“”‘’\-–—%$&/#@+=*€£°]*")
+#: The first character: not a quote or bracket (pysbd's boundary regex can match a quoted or
+#: bracketed stretch at the very start as a "sentence" of its own).
+_PLAIN_FIRST = re.compile(r"[A-Za-z0-9\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u017F$€£#@]")
+#: pysbd splits '...word-" Then' (QUOTATION_AT_END_OF_SENTENCE_REGEX) even without a period.
+_DASH_QUOTE = re.compile(r"-[\"'“”]\s[A-Z]")
+
+
+def _single_sentence(body: str) -> bool:
+    """True when pysbd returns the stripped paragraph ``body`` as one sentence, so it need not run.
+
+    That holds when nothing in it can start a boundary: apart from one final ``.``, ``!`` or
+    ``?`` there are no sentence enders (pysbd splits off a quote closing after the final period
+    when no quote opened it, so a quote after it is not allowed either), no brackets
+    (list markers such as "(a)" or "1)" and parentheses between quotes make breaks), no line
+    breaks or tabs, no unusual symbols, and it does not open with a quote. Checked against pysbd
+    on every paragraph of the training data (tests/test_segment_props.py samples it)."""
+    core = body[:-1] if body[-1:] in (".", "!", "?") else body
+    return (bool(core) and _PLAIN_FIRST.match(core) is not None
+            and _PLAIN_BODY.fullmatch(core) is not None and _DASH_QUOTE.search(core) is None)
+
+
 def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside text[start:end] (one paragraph)."""
     # Hard-wrapped lines inside a paragraph are not sentence breaks; a same-length substitution
     # keeps every offset valid.
     para = text[start:end].replace("\n", " ")
+    body = para.strip()
+    if _single_sentence(body):  # pysbd would return it whole: skip its hundreds of regex passes
+        lead = len(para) - len(para.lstrip())
+        return _cut_long(text, start + lead, start + lead + len(body))
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for piece in _segmenter().segment(para) if para.strip() else []:
+    for piece in _segmenter().segment(para) if body else []:
         piece = piece.strip()
         if not piece:
             continue
