@@ -158,3 +158,30 @@ def test_stance_cli_user_target_takes_aliases_over() -> None:
     targets = {t["name"]: t for t in rep["targets"]}
     assert targets["US government"]["mentions"] >= 30
     assert targets["United States"]["mentions"] < 5  # only the literal "United States" is left
+
+
+def test_stance_batched_features_are_bit_identical_to_one_mention_at_a_time(enc, scorer) -> None:  # type: ignore[no-untyped-def]
+    from framing.scorers.stance import features_from_weights, features_many, pool_weights, pool_weights_many
+
+    texts = ["Iran and the U.S. traded blame while Trump’s aides praised Gen. Soleimani’s rivals.",
+             "Russia condemned the strike; China, Iran and Iraq called it a crime against the region."]
+    e = enc.encode(texts)
+    rng = np.random.default_rng(3)
+    for text, states, offsets in zip(texts, e.states, e.offsets, strict=True):
+        starts = rng.integers(0, len(text), 12)
+        spans = [(int(a), int(min(len(text), a + b))) for a, b in zip(starts, rng.integers(0, 20, 12), strict=True)]
+        spans.append((len(text) - 1, len(text) - 1))  # empty span: nearest-piece fallback
+        ws = pool_weights_many(offsets, spans)
+        for w, (s, t) in zip(ws, spans, strict=True):
+            assert np.array_equal(w, pool_weights(offsets, s, t))
+        x = features_many(states, ws)
+        for row, w in zip(x, ws, strict=True):
+            assert np.array_equal(row, features_from_weights(states, w))
+    # the scorer's batched head calls give what one sentence at a time gives
+    mentions = [tuple(Mention(n, s, s + len(n)) for n in ("Iran", "Trump", "Soleimani") for s in [texts[0].index(n)]),
+                tuple(Mention(n, s, s + len(n)) for n in ("Russia", "China") for s in [texts[1].index(n)])]
+    batch = Batch(texts=texts, enc=e, quotes=[[], []], mentions=mentions)
+    together = scorer.score(batch)
+    for i, text in enumerate(texts):
+        alone = scorer.score_mentions(text, e.states[i], e.offsets[i], list(mentions[i]))
+        assert together[i].mentions == alone

@@ -85,6 +85,47 @@ def features_from_weights(states: np.ndarray, weights: np.ndarray) -> np.ndarray
     return np.concatenate([pooled.reshape(-1), pooled[0] * pooled[1]]).astype(np.float32)
 
 
+def pool_weights_many(offsets: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
+    """[n, k, m]: ``pool_weights`` for n mentions of one sentence at once (bit-identical rows).
+
+    Needs at least one real word piece (``pool_weights`` gives fewer rows when there is none).
+    """
+    m = len(offsets)
+    s, e = offsets[:, 0], offsets[:, 1]
+    realb = e > s
+    real = realb.astype(np.float32)
+    starts = np.array([a for a, _ in spans])
+    ends = np.array([b for _, b in spans])
+    hit = realb & (s < ends[:, None]) & (e > starts[:, None])  # [n, m]
+    empty = ~hit.any(1)
+    if empty.any():  # truncated away or an empty span: the nearest real piece
+        reals = np.flatnonzero(realb)
+        for r in np.flatnonzero(empty):
+            hit[r, reals[np.argmin(np.abs(s[reals] - starts[r]))]] = True
+    lo = hit.argmax(1)[:, None]
+    hi = (m - 1 - hit[:, ::-1].argmax(1))[:, None]
+    pos = np.arange(m)
+    dist = np.where(pos < lo, lo - pos, np.where(pos > hi, pos - hi, 0)).astype(np.float32)
+    inside = hit.astype(np.float32)
+    outside = real * (1 - inside)
+    rows = [inside, np.broadcast_to(real, inside.shape)]
+    for tau in TAUS:
+        rows.append(outside * np.exp(-dist / tau))
+    rows.append(outside * (pos < lo) * (dist <= WINDOW))
+    rows.append(outside * (pos > hi) * (dist <= WINDOW))
+    w = np.stack(rows, axis=1).astype(np.float32)
+    sums = w.sum(2, keepdims=True)
+    return np.divide(w, sums, out=np.zeros_like(w), where=sums > 0)
+
+
+def features_many(states: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """[n, feature_dim]: ``features_from_weights`` for [n, k, m] weights (bit-identical rows:
+    a stacked matmul runs one product per mention, as the one-mention function does)."""
+    pooled = weights @ states.astype(np.float32)  # [n, k, d]
+    n = len(weights)
+    return np.concatenate([pooled.reshape(n, -1), pooled[:, 0] * pooled[:, 1]], axis=1).astype(np.float32)
+
+
 def mention_features(states: np.ndarray, offsets: np.ndarray, start: int, end: int) -> np.ndarray:
     """The head's input for one mention in one sentence (see the module docstring)."""
     return features_from_weights(states, pool_weights(offsets, start, end))
@@ -199,75 +240,130 @@ class StanceScorer:
         self._mu = head.tensors[std["mean"]] if std else None
         self._sd = head.tensors[std["std"]] if std else None
         self._linear_only = sum(1 for ly in head.config["layers"] if ly["op"] == "linear") == 1
+        self._cols: dict[int, np.ndarray] = {}
+
+    def _col(self, label_idx: int) -> np.ndarray:
+        """The evidence direction for a label (see ``_evidence``), computed once per label."""
+        key = label_idx if self._linear_only else -1
+        if key not in self._cols:
+            w = self._w
+            if self._sd is not None:
+                w = w / self._sd[:, None]
+            if self._linear_only:
+                self._cols[key] = w[:, label_idx] - w.mean(1)
+            else:
+                self._cols[key] = w @ np.ones(w.shape[1], np.float32) / w.shape[1]
+        return self._cols[key]
 
     def _evidence(self, text: str, states: np.ndarray, offsets: np.ndarray,
-                  weights: np.ndarray, label_idx: int, start: int, end: int) -> tuple[str, ...]:
+                  weights: np.ndarray, label_idx: int, start: int, end: int,
+                  proj: np.ndarray | None = None, space: np.ndarray | None = None) -> tuple[str, ...]:
         """Words whose states pushed hardest toward the predicted label (linear contribution).
 
         For a linear head the class logit is sum_k sum_j w[k, j] * (x_j . W_k[:, c]) / sd; each
         word piece j contributes sum_k w[k, j] * (x_j . V_k) with V_k the standardized weight
         block k for class c minus the mean over classes. For an MLP head the same is done with
         the first layer projected on the output direction, a first-order approximation.
+
+        ``proj`` (states @ blocks.T for this label) and ``space`` (whether each piece starts at a
+        space) may be passed in when several mentions of one sentence share them.
         """
-        d = states.shape[1]
-        k = weights.shape[0]
-        w = self._w
-        if self._sd is not None:
-            w = w / self._sd[:, None]
-        if self._linear_only:
-            col = w[:, label_idx] - w.mean(1)
-        else:
-            col = w @ np.ones(w.shape[1], np.float32) / w.shape[1]
-        blocks = col[: k * d].reshape(k, d)  # product block ignored (second order)
-        contrib = (weights * (states @ blocks.T).T).sum(0)  # [m]
-        words: list[tuple[float, int, int]] = []
-        cur: list[int] = []
-        for j in range(len(offsets)):
-            if offsets[j, 1] <= offsets[j, 0]:
-                continue
-            if start <= offsets[j, 0] < end:  # the mention itself is not evidence
-                continue
-            if cur and offsets[j, 0] == offsets[cur[-1], 1] and not text[offsets[j, 0]].isspace():
-                cur.append(j)  # continuation piece of the same word
-                continue
-            if cur:
-                words.append((float(contrib[cur].sum()), int(offsets[cur[0], 0]), int(offsets[cur[-1], 1])))
-            cur = [j]
-        if cur:
-            words.append((float(contrib[cur].sum()), int(offsets[cur[0], 0]), int(offsets[cur[-1], 1])))
+        if proj is None:
+            d, k = states.shape[1], weights.shape[0]
+            proj = states @ self._col(label_idx)[: k * d].reshape(k, d).T  # product block ignored
+        contrib = (weights * proj.T).sum(0)  # [m]
+        o0, o1 = offsets[:, 0], offsets[:, 1]
+        # word pieces that can be evidence: real ones outside the mention itself
+        js = np.flatnonzero((o1 > o0) & ~((start <= o0) & (o0 < end)))
+        if not len(js):
+            return ()
+        if space is None:
+            space = _starts_at_space(text, offsets)
+        # a piece continues the previous kept piece's word when it starts where that one ended
+        # and not at a space
+        cont = np.zeros(len(js), bool)
+        cont[1:] = (o0[js[1:]] == o1[js[:-1]]) & ~space[js[1:]]
+        first = np.flatnonzero(~cont)
+        last = np.append(first[1:], len(js)) - 1
+        size = last - first + 1
+        c = contrib[js[first]]
+        two = size == 2  # a + b, as numpy's sum of two elements
+        c[two] = c[two] + contrib[js[first[two] + 1]]
+        for i in np.flatnonzero(size > 2):  # numpy's own summation order for longer words
+            c[i] = contrib[js[first[i]:last[i] + 1]].sum()
         picked: list[tuple[float, int, str]] = []
-        for c, s, e in words:
+        for i in np.flatnonzero(c > 0):
+            s, e = int(o0[js[first[i]]]), int(o1[js[last[i]]])
             w = text[s:e].strip(_PUNCT)
-            if c > 0 and any(ch.isalpha() for ch in w) and w.lower() not in _STOP:
-                picked.append((c, s, w))
+            if any(ch.isalpha() for ch in w) and w.lower() not in _STOP:
+                picked.append((float(c[i]), s, w))
         picked.sort(key=lambda wd: (-wd[0], wd[1]))
         return tuple(w for _, _, w in picked[:EVIDENCE_WORDS])
+
+    def _features(self, states: np.ndarray, offsets: np.ndarray,
+                  spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """([n, k, m] pooling weights, [n, feature_dim] head inputs) for one sentence's mentions."""
+        if (offsets[:, 1] > offsets[:, 0]).any():
+            ws = pool_weights_many(offsets, spans)
+            return ws, features_many(states, ws)
+        ws = np.stack([pool_weights(offsets, s, e) for s, e in spans])
+        return ws, np.stack([features_from_weights(states, w) for w in ws])
+
+    def _mentions(self, text: str, states: np.ndarray, offsets: np.ndarray, mentions: list[Mention],
+                  spans: list[tuple[int, int]], ws: np.ndarray,
+                  probs: np.ndarray) -> tuple[MentionStance, ...]:
+        out = []
+        projs: dict[int, np.ndarray] = {}
+        space = None
+        for m, (s, e), w, p in zip(mentions, spans, ws, probs, strict=True):
+            li = int(np.argmax(p))
+            score = float(np.clip(p[2] - p[0], -1.0, 1.0))
+            ev: tuple[str, ...] = ()
+            if LABELS[li] != "neutral":
+                if li not in projs:
+                    d, k = states.shape[1], w.shape[0]
+                    projs[li] = states @ self._col(li)[: k * d].reshape(k, d).T
+                if space is None:
+                    space = _starts_at_space(text, offsets)
+                ev = self._evidence(text, states, offsets, w, li, s, e, projs[li], space)
+            out.append(MentionStance(m.target, m.start, m.end, text[m.start:m.end], score, LABELS[li],
+                                     (float(p[0]), float(p[1]), float(p[2])), m.quoted, m.speaker, ev))
+        return tuple(out)
 
     def score_mentions(self, text: str, states: np.ndarray, offsets: np.ndarray,
                        mentions: list[Mention]) -> tuple[MentionStance, ...]:
         if not mentions:
             return ()
         spans = [_trim(text, m.start, m.end) for m in mentions]
-        ws = [pool_weights(offsets, s, e) for s, e in spans]
-        x = np.stack([features_from_weights(states, w) for w in ws])
+        ws, x = self._features(states, offsets, spans)
         probs = self.head(x)[:, self._order]
-        out = []
-        for m, (s, e), w, p in zip(mentions, spans, ws, probs, strict=True):
-            li = int(np.argmax(p))
-            score = float(np.clip(p[2] - p[0], -1.0, 1.0))
-            ev = self._evidence(text, states, offsets, w, li, s, e) if LABELS[li] != "neutral" else ()
-            out.append(MentionStance(m.target, m.start, m.end, text[m.start:m.end], score, LABELS[li],
-                                     (float(p[0]), float(p[1]), float(p[2])), m.quoted, m.speaker, ev))
-        return tuple(out)
+        return self._mentions(text, states, offsets, mentions, spans, ws, probs)
 
     def score(self, batch: Batch) -> list[StanceResult]:
-        results = []
         mentions = batch.mentions or [()] * len(batch)
+        todo: dict[int, list[tuple[int, list[Mention], list[tuple[int, int]], np.ndarray, np.ndarray]]] = {}
         for i, text in enumerate(batch.texts):
             ms = list(mentions[i]) if i < len(mentions) else []
-            results.append(StanceResult(self.score_mentions(text, batch.enc.states[i],
-                                                            batch.enc.offsets[i], ms)))
-        return results
+            if not ms:
+                continue
+            spans = [_trim(text, m.start, m.end) for m in ms]
+            ws, x = self._features(batch.enc.states[i], batch.enc.offsets[i], spans)
+            todo.setdefault(len(ms), []).append((i, ms, spans, ws, x))
+        found: dict[int, tuple[MentionStance, ...]] = {}
+        for group in todo.values():
+            # one head call per mention count: a stacked [sentences, mentions, features] input
+            # runs the same per-sentence products as one call per sentence (bit-identical)
+            probs = self.head(np.stack([x for *_, x in group]))[..., self._order]
+            for (i, ms, spans, ws, _), p in zip(group, probs, strict=True):
+                found[i] = self._mentions(batch.texts[i], batch.enc.states[i], batch.enc.offsets[i],
+                                          ms, spans, ws, p)
+        return [StanceResult(found.get(i, ())) for i in range(len(batch.texts))]
+
+
+def _starts_at_space(text: str, offsets: np.ndarray) -> np.ndarray:
+    """Per word piece: whether the text at its start is whitespace."""
+    n = len(text)
+    return np.array([s < n and text[s].isspace() for s in offsets[:, 0].tolist()], bool)
 
 
 @register("stance")
