@@ -171,3 +171,17 @@ def test_segment_fast_path_is_taken_only_without_boundary_characters() -> None:
                  "“Stronger” Trump said.", "Pipeline (DAPL) Protests", "Wait...", "Prices rose 1.8 percent",
                  "the deal -\" Trump said", "line\rbreak", "tab\there", ""]:
         assert not _single_sentence(body), body
+
+
+def test_segment_sentence_quotes_match_a_full_scan(seed_path) -> None:
+    from dataclasses import replace
+
+    art = segment(load(seed_path))
+    assert art.quotes
+    def brute(a):  # type: ignore[no-untyped-def]
+        return [[q for q in a.quotes if q[0] < s.end and q[1] > s.start] for s in a.sentences]
+    assert art.sentence_quotes() == brute(art)
+    odd = replace(art, quotes=((0, 10_000), (5, 9), *art.quotes[::-1]))  # unsorted, overlapping
+    assert odd.sentence_quotes() == brute(odd)
+    wide = replace(art, quotes=((0, 10_000), *art.quotes))  # one quote spanning everything
+    assert wide.sentence_quotes() == brute(wide)

@@ -130,3 +130,16 @@ def test_targets_parse_spec_and_files(tmp_path: Path) -> None:
     assert load_targets_file(t) == {"United States": ["U.S.", "Washington"], "Iran": []}
     assert normalize_user_targets([{"name": "Iran", "aliases": ["Tehran"]}, "Iraq=Baghdad"]) == {
         "Iran": ["Tehran"], "Iraq": ["Baghdad"]}
+
+
+def test_targets_grouped_surface_regex_finds_what_the_flat_alternation_finds(seed_text: str) -> None:
+    import re
+
+    from framing.targets import _surface_regex, _surfaces
+
+    forms = list(_surfaces({"Trump": ["Donald Trump", "President Trump"], "Ira": ["I"]}))
+    flat = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(s) for s in sorted(set(forms), key=lambda s: (-len(s), s)))
+                      + r")(?![\w]|\.\w)")
+    text = seed_text + " U.S.-Iran ties; Iranians, Iraqis and the U.S.A. Ira I said"
+    assert [m.group(0) for m in _surface_regex(forms).finditer(text)] == [m.group(0) for m in flat.finditer(text)]
+    assert [m.span() for m in _surface_regex(forms).finditer(text)] == [m.span() for m in flat.finditer(text)]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 
@@ -59,3 +61,23 @@ class Article:
     def words(self, start: int, end: int) -> int:
         """Number of whitespace-separated words in text[start:end]."""
         return len(self.text[start:end].split())
+
+    def sentence_quotes(self) -> list[list[tuple[int, int]]]:
+        """Per sentence, the quote spans overlapping it (article offsets, in ``quotes`` order).
+
+        Same as filtering every quote for every sentence, without the quadratic scan when the
+        quotes are sorted by start (as ``segment`` makes them).
+        """
+        quotes, sents = self.quotes, self.sentences
+        starts = [q[0] for q in quotes]
+        if any(b < a for a, b in pairwise(starts)):
+            return [[q for q in quotes if q[0] < s.end and q[1] > s.start] for s in sents]
+        reach, top = [], None  # reach[i]: the furthest end among quotes[:i + 1]
+        for _, e in quotes:
+            top = e if top is None or e > top else top
+            reach.append(top)
+        out = []
+        for s in sents:
+            lo, hi = bisect_right(reach, s.start), bisect_left(starts, s.end)
+            out.append([q for q in quotes[lo:hi] if q[0] < s.end and q[1] > s.start])
+        return out

@@ -107,10 +107,9 @@ class Pipeline:
 
                 target_sets[k] = find_targets(article, user_targets)
                 mentions.extend(target_sets[k].mentions)
-            for s in article.sentences:
+            for s, near in zip(article.sentences, article.sentence_quotes(), strict=True):
                 texts.append(article.text[s.start:s.end])
-                quotes.append([(max(qs, s.start) - s.start, min(qe, s.end) - s.start)
-                               for qs, qe in article.quotes if qs < s.end and qe > s.start])
+                quotes.append([(max(qs, s.start) - s.start, min(qe, s.end) - s.start) for qs, qe in near])
                 owners.append(k)
         enc = self.encoder.encode(texts)  # the one encoder pass for every head
         batch = Batch(texts=texts, enc=enc, quotes=quotes, mentions=mentions, article_ids=owners)

@@ -234,8 +234,27 @@ def _surfaces(user: Mapping[str, Sequence[str]]) -> dict[str, _Surface]:
 
 def _surface_regex(forms: Iterable[str]) -> re.Pattern[str]:
     alts = sorted(set(forms), key=lambda s: (-len(s), s))
+    # The alternatives are grouped by first character, each group keeping the longest-first
+    # order: only one group can match at a position, so this finds exactly what the flat
+    # alternation finds, without trying every surface form at every position.
+    groups: dict[str, list[str]] = {}
+    for s in alts:
+        groups.setdefault(s[:1], []).append(s[1:])
+    alt = "|".join(re.escape(c) + "(?:" + "|".join(re.escape(r) for r in rest) + ")"
+                   for c, rest in groups.items() if c)
+    if "" in groups:  # an empty form (sorted last) stays the last alternative
+        alt += "|"
     # \w boundaries; "U.S." ends with "." so only the left side needs a word boundary there
-    return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(s) for s in alts) + r")(?![\w]|\.\w)")
+    return re.compile(r"(?<![\w.])(?:" + alt + r")(?![\w]|\.\w)")
+
+
+@lru_cache(maxsize=32)
+def _surface_table(user_key: tuple[tuple[str, tuple[str, ...]], ...]
+                   ) -> tuple[dict[str, _Surface], re.Pattern[str], frozenset[str]]:
+    """(surface table, its regex, the canonical names in it) for one set of user targets.
+    Callers must not modify the table."""
+    table = _surfaces(dict(user_key))
+    return table, _surface_regex(table), frozenset(v.canonical for v in table.values())
 
 
 # ----------------------------------------------------------------------------- capitalised spans
@@ -352,6 +371,7 @@ def _cluster(cands: list[_Cand], known: set[str]) -> dict[str, str]:
     """form -> canonical form: surnames and acronyms merge into the full names they abbreviate."""
     forms = Counter(c.form for c in cands)
     multi = [f for f in forms if len(f.split()) >= 2]
+    multi_toks = [(m, m.split()) for m in multi]
     canon: dict[str, str] = {}
     for f in sorted(forms, key=lambda x: (-len(x.split()), -forms[x], x)):
         if f in canon:
@@ -361,13 +381,13 @@ def _cluster(cands: list[_Cand], known: set[str]) -> dict[str, str]:
         if len(toks) == 1:
             ac = _acronym(f)
             by_initials = [m for m in multi if ac and _initials(m) == ac]
-            by_surname = [m for m in multi if m.split()[-1] == f]
+            by_surname = [m for m, mt in multi_toks if mt[-1] == f]
             pool = by_initials or by_surname
             if pool:
                 target = max(pool, key=lambda m: (forms[m], len(m), m))
         else:  # "Donald Trump" inside "Donald J. Trump": same last token, tokens a subsequence
-            longer = [m for m in multi if len(m.split()) > len(toks) and m.split()[-1] == toks[-1]
-                      and all(t in m.split() for t in toks)]
+            longer = [m for m, mt in multi_toks if len(mt) > len(toks) and mt[-1] == toks[-1]
+                      and all(t in mt for t in toks)]
             if longer:
                 target = max(longer, key=lambda m: (forms[m], len(m), m))
         canon[f] = canon.get(target, target) if target else f
@@ -388,8 +408,7 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
         sentence) with ``quoted`` and ``speaker`` filled where identifiable.
     """
     user = normalize_user_targets(user_targets)
-    table = _surfaces(user)
-    gaz = _surface_regex(table)
+    table, gaz, canonical = _surface_table(tuple((n, tuple(a)) for n, a in user.items()))
     texts = [article.sentence_text(i) for i in range(len(article.sentences))]
     units: list[tuple[int, str]] = [(i, t) for i, t in enumerate(texts)]
     if article.title_span:
@@ -458,10 +477,9 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
     prev_named: list[tuple[int, int, str, bool]] = []
     prev_para = -1
     prev_speaker: str | None = None
-    for i, text in enumerate(texts):
+    for i, (text, near) in enumerate(zip(texts, article.sentence_quotes(), strict=True)):
         sent = article.sentences[i]
-        quotes = [(max(qs - sent.start, 0), min(qe - sent.start, len(text))) for qs, qe in article.quotes
-                  if qs < sent.end and qe > sent.start]
+        quotes = [(max(qs - sent.start, 0), min(qe - sent.start, len(text))) for qs, qe in near]
         named = per_unit.get(i, [])
         same_para = sent.paragraph == prev_para
         mentions: list[tuple[int, int, str]] = [(s, e, n) for s, e, n, _ in named]
@@ -515,7 +533,7 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
     targets = []
     for n in names:
         aliases = sorted(seen_forms.get(n, set()) | set(user_aliases.get(n, [])) - {n})
-        src = "user" if n in user else ("gazetteer" if any(v.canonical == n for v in table.values()) else "found")
+        src = "user" if n in user else ("gazetteer" if n in canonical else "found")
         targets.append(Target(n, tuple(aliases), kinds.get(n, "other"), named_counts[n] + pron_counts[n],
                               float(prominence[n]), src))
     targets.sort(key=lambda t: (-t.prominence, -t.mentions, t.name))
