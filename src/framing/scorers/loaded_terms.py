@@ -194,16 +194,14 @@ def word_scores(
         np.maximum.at(best, owner, 1.0 - probs[pieces, 0])
         np.add.at(mass, owner, probs[pieces, 1:3])
     out = []
-    for k, (s, e, norm) in enumerate(toks):
-        if best[k] < 0:  # no piece inside the word: overlapping pieces, or truncated away
+    for (s, e, norm), score, (nl, nc) in zip(toks, best.tolist(), mass.tolist(), strict=True):
+        if score < 0:  # no piece inside the word: overlapping pieces, or truncated away
             sel = real[(starts[real] < e) & (ends[real] > s)]
             if not len(sel):
                 out.append((s, e, norm, 0.0, "loaded"))
                 continue
             p = probs[sel]
             score, nl, nc = float((1.0 - p[:, 0]).max()), p[:, 1].sum(), p[:, 2].sum()
-        else:
-            score, nl, nc = float(best[k]), mass[k, 0], mass[k, 1]
         out.append((s, e, norm, score, "name_calling" if nc > nl else "loaded"))
     return out
 

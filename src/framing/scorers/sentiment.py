@@ -8,6 +8,7 @@ words with their valence, so a reader sees which words carry the lexicon score.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -68,12 +69,13 @@ class SentimentResult:
                              for s, e, w, v in self.evidence]}
 
 
+_LEX_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
 def lexicon_evidence(text: str) -> tuple[tuple[int, int, str, float], ...]:
     lex = vader().lexicon
     out = []
-    import re
-
-    for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*", text):
+    for m in _LEX_WORD.finditer(text):
         w = m.group().lower().replace("’", "'")
         if w in lex:
             out.append((m.start(), m.end(), m.group(), float(lex[w])))
