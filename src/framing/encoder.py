@@ -41,6 +41,9 @@ class Encoded:
     states: list[np.ndarray]  # per sentence [m_i, d] float32 token states, [CLS] .. [SEP] included
     offsets: list[np.ndarray]  # per sentence [m_i, 2] int32 char offsets into the sentence; (0, 0) = special
     truncated: list[bool]  # True where the sentence exceeded MAX_TOKENS and was cut
+    #: every sentence's token states back to back, [sum m_i, d]; ``states`` are views into it
+    #: (None when an Encoded was assembled from separate arrays)
+    token_states: np.ndarray | None = None
 
     @property
     def dim(self) -> int:
@@ -108,22 +111,24 @@ class _TokenizedEncoder:
             log.warning("%d sentence(s) longer than %d word pieces were truncated for the encoder",
                         sum(truncated), MAX_TOKENS)
             self._warned = True
+        lens = [len(e.ids) for e in encs]
+        bounds = np.concatenate([[0], np.cumsum(lens)]).tolist()
         pooled = np.zeros((n, self.dim), np.float32)
-        states: list[np.ndarray] = [np.zeros((0, self.dim), np.float32)] * n
-        for idx in _batches([len(e.ids) for e in encs], self.batch_size):
-            width = max(len(encs[i].ids) for i in idx)
+        flat = np.empty((bounds[-1], self.dim), np.float32)
+        for idx in _batches(lens, self.batch_size):
+            width = max(lens[i] for i in idx)
             ids = np.zeros((len(idx), width), np.int64)
             mask = np.zeros((len(idx), width), np.int64)
             for row, i in enumerate(idx):
-                k = len(encs[i].ids)
-                ids[row, :k] = encs[i].ids
-                mask[row, :k] = 1
+                ids[row, : lens[i]] = encs[i].ids
+                mask[row, : lens[i]] = 1
             hidden = self._forward(ids, mask).astype(np.float32, copy=False)
             pooled[idx] = _pool(hidden, mask)
             for row, i in enumerate(idx):
-                states[i] = np.ascontiguousarray(hidden[row, : len(encs[i].ids)])
+                flat[bounds[i] : bounds[i + 1]] = hidden[row, : lens[i]]
+        states = [flat[bounds[i] : bounds[i + 1]] for i in range(n)]
         offsets = [np.asarray(e.offsets, dtype=np.int32).reshape(-1, 2) for e in encs]
-        return Encoded(pooled, states, offsets, truncated)
+        return Encoded(pooled, states, offsets, truncated, flat)
 
 
 class OnnxEncoder(_TokenizedEncoder):

@@ -305,7 +305,12 @@ class LoadedTermsScorer:
         assert self._split is not None and self.head is not None
         w_piece, w_sent, b = self._split
         per_sentence = batch.enc.pooled @ w_sent + b  # [n, hidden]
-        h = np.concatenate(batch.enc.states) @ w_piece + np.repeat(per_sentence, lens, axis=0)
+        flat = batch.enc.token_states
+        h = (flat if flat is not None else np.concatenate(batch.enc.states)) @ w_piece
+        at = 0
+        for i, k in enumerate(lens):  # each word piece gets its sentence's half (no [pieces, hidden] copy)
+            h[at : at + k] += per_sentence[i]
+            at += k
         rest = dict(self.head.config)
         rest["layers"] = self.head.config["layers"][2:]
         rest.pop("input_dim", None)
