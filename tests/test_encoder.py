@@ -100,3 +100,19 @@ def test_q8_batch_dependence_is_bounded(seed_text) -> None:  # type: ignore[no-u
     mixed = q8.encode(others + texts).pooled[len(others):]
     c = cos(alone, mixed)
     assert c.min() >= 0.97
+
+
+def test_q8_unwritable_cache_is_a_model_error(tmp_path, seed_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Building minilm-q8 where the cache cannot be written: exit 4 and one line, no traceback."""
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+    from framing.errors import ExitCode
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("FRAMING_CACHE", str(blocker / "cache"))
+    res = CliRunner().invoke(app, ["analyze", str(seed_path), "--model", "minilm-q8", "-f", "json"])
+    assert res.exit_code == ExitCode.MODEL
+    err = res.stderr.strip().splitlines()
+    assert len(err) == 1 and "FRAMING_CACHE" in err[0] and "Traceback" not in res.output

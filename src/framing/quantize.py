@@ -113,24 +113,28 @@ def build(target: Path | None = None) -> Path:
     except ImportError as exc:  # pragma: no cover - base dependencies
         raise ModelError(f"cannot build {NAME}: {exc}", "run the README's install command") from None
     log.info("building the %s encoder once (%s)", NAME, target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".q8-") as tmp:
-        fp32 = Path(tmp) / "fp32.onnx"
-        onnx.save(dequantized(source), str(fp32))
-        out = Path(tmp) / "q8.onnx"
-        with _quiet_root_logger():  # onnxruntime logs a "run pre-processing" hint via logging.warning
-            quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True,
-                             reduce_range=True,  # 7-bit weights: AVX2's u8*s8 multiply-add cannot saturate
-                             op_types_to_quantize=["MatMul"], extra_options={"MatMulConstBOnly": True})
-        os.replace(out, target)  # atomic: a concurrent reader sees no file or the whole file
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".q8-") as tmp:
+            fp32 = Path(tmp) / "fp32.onnx"
+            onnx.save(dequantized(source), str(fp32))
+            out = Path(tmp) / "q8.onnx"
+            with _quiet_root_logger():  # onnxruntime logs a "run pre-processing" hint via logging.warning
+                quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True,
+                                 reduce_range=True,  # 7-bit weights: AVX2's u8*s8 multiply-add cannot saturate
+                                 op_types_to_quantize=["MatMul"], extra_options={"MatMulConstBOnly": True})
+            os.replace(out, target)  # atomic: a concurrent reader sees no file or the whole file
+    except OSError as exc:
+        raise ModelError(f"cannot write the {NAME} encoder to {target.parent}: {exc.strerror or exc}",
+                         "set FRAMING_CACHE to a writable directory") from None
     return target
 
 
 def main() -> int:
     try:
         sys.stdout.write(f"{build()}\n")
-    except (ModelError, OSError) as exc:
-        sys.stderr.write(f"framing: cannot build {NAME}: {exc}\n")
+    except ModelError as exc:
+        sys.stderr.write(f"framing: error: {exc}{f' ({exc.hint})' if exc.hint else ''}\n")
         return int(ExitCode.MODEL)
     return 0
 
