@@ -72,7 +72,7 @@ def test_q8_encoder_stays_close_to_the_default(encoder, seed_text) -> None:  # t
     from framing.scorers import Batch, get
 
     q8 = load_encoder("minilm-q8")  # built once into the cache (make install prebuilds it)
-    assert q8.name == NAME and target_path().exists()
+    assert q8.name.startswith(NAME) and target_path().exists()
     texts = [ln for ln in seed_text.splitlines() if len(ln.split()) > 8][:24]
     a, b = encoder.encode(texts), q8.encode(texts)
     c = cos(a.pooled, b.pooled)

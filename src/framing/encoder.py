@@ -240,7 +240,7 @@ def load_encoder(model: str | None = None, device: str = "cpu", threads: int | N
     if model == "minilm-q8" and device in ("cpu", "auto"):
         from . import quantize
 
-        return OnnxEncoder(quantize.build(), tok, threads, name=quantize.NAME)
+        return OnnxEncoder(quantize.build(), tok, threads, name=f"{quantize.NAME}.{quantize.RECIPE}")
     if model in (None, "", DEFAULT_MODEL, "torch"):
         model = str(_packaged_dir())
     if threads:
