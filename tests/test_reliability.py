@@ -205,3 +205,15 @@ def test_reliability_fast_json_matches_stdlib() -> None:
               "nested": {"a": {"b": []}, "empty": {}}, "n": 10**12}
     assert dumps(report) == json.dumps(report, ensure_ascii=False, indent=2) + "\n"
     assert dumps_line(report) == json.dumps(report, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def test_pipeline_times_every_stage(pipeline, seed_path) -> None:  # type: ignore[no-untyped-def]
+    """The per-stage seconds that ``make bench`` prints: every stage that ran is counted."""
+    from framing.load import load
+
+    pipeline.timings.clear()
+    pipeline.analyze(load(str(seed_path)))
+    stages = set(pipeline.timings)
+    assert {"segment", "targets", "encode", *pipeline.names} <= stages
+    assert all(v > 0 for v in pipeline.timings.values())
+    assert pipeline.timings["encode"] > pipeline.timings["frames"]  # the encoder dominates

@@ -9,8 +9,10 @@ articles at a time so memory stays bounded.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from time import perf_counter
 from typing import Any
 
 from . import __version__
@@ -51,6 +53,9 @@ class Pipeline:
         self.config = ScorerConfig(lexicons=tuple(lexicons), options=dict(options or {}))
         self._encoder: Encoder | None = None
         self._scorers: list[Scorer] | None = None
+        #: seconds spent per stage over this pipeline's life: segment, targets, encode and each
+        #: scorer by name (``make bench`` prints them per sentence)
+        self.timings: Counter[str] = Counter()
 
     @property
     def scorers(self) -> list[Scorer]:
@@ -80,7 +85,9 @@ class Pipeline:
         chunk: list[tuple[Article, Any, str | None]] = []
         size = 0
         for doc, targets in items:
+            t = perf_counter()
             article = segment_or_raise(doc)
+            self.timings["segment"] += perf_counter() - t
             chunk.append((article, targets, None))
             size += len(article.sentences)
             if size >= CHUNK_SENTENCES:
@@ -105,15 +112,24 @@ class Pipeline:
                 # Stage: targets (actors, aliases, mentions per sentence, relative offsets).
                 from .targets import find_targets
 
+                t = perf_counter()
                 target_sets[k] = find_targets(article, user_targets)
+                self.timings["targets"] += perf_counter() - t
                 mentions.extend(target_sets[k].mentions)
             for s, near in zip(article.sentences, article.sentence_quotes(), strict=True):
                 texts.append(article.text[s.start:s.end])
                 quotes.append([(max(qs, s.start) - s.start, min(qe, s.end) - s.start) for qs, qe in near])
                 owners.append(k)
-        enc = self.encoder.encode(texts)  # the one encoder pass for every head
+        encoder = self.encoder
+        t = perf_counter()
+        enc = encoder.encode(texts)  # the one encoder pass for every head
+        self.timings["encode"] += perf_counter() - t
         batch = Batch(texts=texts, enc=enc, quotes=quotes, mentions=mentions, article_ids=owners)
-        raw = {s.name: s.score(batch) for s in scorers}
+        raw = {}
+        for scorer in scorers:
+            t = perf_counter()
+            raw[scorer.name] = scorer.score(batch)
+            self.timings[scorer.name] += perf_counter() - t
         prov = self.provenance()
         pos = 0
         for k, (article, _, rid) in enumerate(chunk):
