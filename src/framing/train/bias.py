@@ -22,7 +22,8 @@ from ..heads import load_head, save_head
 from ..lexicon import load_lexicon
 from ..resources import artifact
 from ..scorers.bias import HEAD, bias_features
-from .lexicon import SEED, babe_rows, encoded
+from .features import encode_cached
+from .lexicon import SEED, babe_rows
 
 log = logging.getLogger("framing")
 
@@ -35,7 +36,7 @@ def features(dev: bool | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """(X, y, is_dev) for all labelled BABE rows."""
     rows = babe_rows()
     texts = [r.text for r in rows]
-    enc = encoded(texts, "babe")
+    enc = encode_cached(texts, "babe")
     x = bias_features(texts, enc, load_lexicon(artifact(LEXICON_FILE), user=False))
     y = np.array([r.biased for r in rows], np.int64)
     d = np.array([r.dev for r in rows])

@@ -27,12 +27,11 @@ import csv
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..encoder import Encoded
 from ..lexicon import CATEGORIES, words
 from .features import data_dir
 
@@ -219,33 +218,6 @@ EPISTEMIC_EXCLUDE = frozenset(
 
 
 # --------------------------------------------------------------------------- data access
-
-
-def encoded(texts: Sequence[str], tag: str) -> Encoded:
-    """``features.encode_cached`` with token states, reading a cache hit in one pass.
-
-    (``encode_cached`` indexes the npz member once per sentence, which re-reads the whole
-    compressed array each time: quadratic on the 16k PTC lines. Same cache file and key.)
-    """
-    import numpy as np
-
-    from . import features
-
-    enc = features.encoder()
-    h = hashlib.sha256(("\x1e".join(texts) + enc.name).encode()).hexdigest()[:16]
-    path = features.cache_root() / f"{tag}-{h}.npz"
-    if not path.exists():
-        return features.encode_cached(texts, tag)
-    z = np.load(path)
-    lens = z["lens"]
-    bounds = np.concatenate([[0], np.cumsum(lens)])
-    offsets_flat, states_flat = z["offsets"], z["states"]
-    return Encoded(
-        z["pooled"],
-        [states_flat[bounds[i] : bounds[i + 1]].astype(np.float32) for i in range(len(lens))],
-        [offsets_flat[bounds[i] : bounds[i + 1]] for i in range(len(lens))],
-        list(z["truncated"]),
-    )
 
 
 def article_is_dev(article_id: str) -> bool:

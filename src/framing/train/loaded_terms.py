@@ -32,14 +32,13 @@ from ..lexicon import LOADED_CATEGORIES, Lexicon, load_lexicon, words
 from ..resources import artifact
 from ..scorers import Batch
 from ..scorers.loaded_terms import CLASSES, HEAD, LoadedTermsScorer, piece_features
-from .features import data_dir
+from .features import data_dir, encode_cached
 from .lexicon import (
     SEED,
     LabelledSentence,
     article_is_dev,
     babe_rows,
     build_lexicon,
-    encoded,
     ptc_sentences,
     write_tsv,
 )
@@ -83,12 +82,12 @@ def babe_spans(text: str, biased_words: Sequence[str]) -> list[tuple[int, int, s
 
 def _encode_ptc() -> tuple[tuple[LabelledSentence, ...], Encoded]:
     sents = ptc_sentences()
-    return sents, encoded([s.text for s in sents], "ptc")
+    return sents, encode_cached([s.text for s in sents], "ptc")
 
 
 def _encode_babe():  # type: ignore[no-untyped-def]
     rows = babe_rows()
-    return rows, encoded([r.text for r in rows], "babe")
+    return rows, encode_cached([r.text for r in rows], "babe")
 
 
 def training_set(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -223,7 +222,7 @@ class DevData:
                 owner.append(j)
         self.para_texts = texts
         self.para_owner = np.array(owner)
-        self.para_enc = encoded(texts, "semeval_dev")
+        self.para_enc = encode_cached(texts, "semeval_dev")
         sents, enc = _encode_ptc()
         dev = [i for i, s in enumerate(sents) if article_is_dev(s.article)]
         self.ptc = [sents[i] for i in dev]

@@ -19,9 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from ..encoder import Encoded
 from ..scorers.stance import LABELS, _trim, mention_features
-from .features import cache_root, data_dir, encode_cached, encoder
+from .features import data_dir, encode_cached
 
 SEED = 13
 _POL = {2.0: 0, 4.0: 1, 6.0: 2}
@@ -53,26 +52,9 @@ def load_split(name: str) -> tuple[list[str], list[tuple[int, int, int]]]:
     return texts, examples  # type: ignore[return-value]
 
 
-def encoded(texts: list[str], tag: str) -> Encoded:
-    """``encode_cached``, but reading a cached file's states array once (the shared loader
-    decompresses the whole array again for every sentence, which is quadratic)."""
-    import hashlib
-
-    h = hashlib.sha256(("\x1e".join(texts) + encoder().name).encode()).hexdigest()[:16]
-    path = cache_root() / f"{tag}-{h}.npz"
-    if not path.exists():
-        return encode_cached(texts, tag)
-    z = np.load(path)
-    lens = z["lens"]
-    bounds = np.concatenate([[0], np.cumsum(lens)])
-    flat_off, flat_states = z["offsets"], z["states"]
-    return Encoded(z["pooled"], [flat_states[bounds[i]:bounds[i + 1]].astype(np.float32) for i in range(len(lens))],
-                   [flat_off[bounds[i]:bounds[i + 1]] for i in range(len(lens))], list(z["truncated"]))
-
-
 def featurize(name: str) -> tuple[np.ndarray, np.ndarray, list[str], list[tuple[int, int, int, int]]]:
     texts, ex = load_split(name)
-    enc = encoded(texts, f"newsmtsc_{name}")
+    enc = encode_cached(texts, f"newsmtsc_{name}")
     x = np.stack([mention_features(enc.states[i], enc.offsets[i], s, e) for i, s, e, _ in ex])
     y = np.array([lab for *_, lab in ex], np.int64)
     return x, y, texts, ex  # type: ignore[return-value]
