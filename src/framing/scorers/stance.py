@@ -285,12 +285,7 @@ class StanceScorer:
         cont[1:] = (o0[js[1:]] == o1[js[:-1]]) & ~space[js[1:]]
         first = np.flatnonzero(~cont)
         last = np.append(first[1:], len(js)) - 1
-        size = last - first + 1
-        c = contrib[js[first]]
-        two = size == 2  # a + b, as numpy's sum of two elements
-        c[two] = c[two] + contrib[js[first[two] + 1]]
-        for i in np.flatnonzero(size > 2):  # numpy's own summation order for longer words
-            c[i] = contrib[js[first[i]:last[i] + 1]].sum()
+        c = np.add.reduceat(contrib[js], first)  # each word's pieces summed
         picked: list[tuple[float, int, str]] = []
         for i in np.flatnonzero(c > 0):
             s, e = int(o0[js[first[i]]]), int(o1[js[last[i]]])
