@@ -22,6 +22,11 @@ def torch_encoder():  # type: ignore[no-untyped-def]
     return load_encoder("torch")
 
 
+@pytest.fixture(scope="module")
+def q8():  # type: ignore[no-untyped-def]
+    return load_encoder("minilm-q8")  # built once into the cache (make install prebuilds it)
+
+
 def cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a * b).sum(-1) / np.linalg.norm(a, axis=-1) / np.linalg.norm(b, axis=-1)
 
@@ -65,13 +70,12 @@ def test_encoder_truncates_long_input(encoder) -> None:  # type: ignore[no-untyp
     assert enc.states[0].shape[0] == MAX_TOKENS
 
 
-def test_q8_encoder_stays_close_to_the_default(encoder, seed_text) -> None:  # type: ignore[no-untyped-def]
+def test_q8_encoder_stays_close_to_the_default(encoder, q8, seed_text) -> None:  # type: ignore[no-untyped-def]
     """minilm-q8 (int8 arithmetic) is opt-in because it drifts: the stated tolerance is pooled
     cosine >= 0.97 (0.99 typical on the seed) and sentiment within 0.15 (0.06 measured)."""
     from framing.quantize import NAME, target_path
     from framing.scorers import Batch, get
 
-    q8 = load_encoder("minilm-q8")  # built once into the cache (make install prebuilds it)
     assert q8.name.startswith(NAME) and target_path().exists()
     texts = [ln for ln in seed_text.splitlines() if len(ln.split()) > 8][:24]
     a, b = encoder.encode(texts), q8.encode(texts)
@@ -88,11 +92,10 @@ def test_q8_encoder_stays_close_to_the_default(encoder, seed_text) -> None:  # t
     assert np.corrcoef(sa, sb)[0, 1] > 0.95
 
 
-def test_q8_batch_dependence_is_bounded(seed_text) -> None:  # type: ignore[no-untyped-def]
+def test_q8_batch_dependence_is_bounded(q8, seed_text) -> None:  # type: ignore[no-untyped-def]
     """minilm-q8 quantises activations per batch, so a sentence's vector depends a little on the
     sentences batched with it (the default encoder's does not): stated bound, pooled cosine
     >= 0.97 between an article alone and the same article batched with other text (0.989 measured)."""
-    q8 = load_encoder("minilm-q8")
     texts = [ln for ln in seed_text.splitlines() if len(ln.split()) > 8][:24]
     others = [f"Officials said on Tuesday that the {w} talks would resume next week after a pause."
               for w in ("trade", "border", "budget", "climate", "security", "energy")] * 8
