@@ -27,8 +27,9 @@ lint:  ## ruff
 models:  ## rebuild every shipped head and lexicon from ../shared/data
 	$(PY) -m framing.train all
 
-eval:  ## re-measure the shipped artifacts on their dev splits
+eval:  ## dev metrics: each head on its dev split, then end-to-end through the CLI's code path
 	$(PY) -m framing.train eval
+	$(PY) -m framing.evaluation
 
 eval-q8:  ## the same dev metrics with the opt-in minilm-q8 encoder under the shipped heads
 	$(PY) -m framing.train eval --model minilm-q8
