@@ -14,5 +14,6 @@ from __future__ import annotations
 
 #: name -> module exposing run() -> dict (dev figures, with the split they were measured on)
 EVALUATIONS: dict[str, str] = {
+    "sentences": "framing.evaluation.sentences",
     "newsmtsc": "framing.evaluation.newsmtsc",
 }
