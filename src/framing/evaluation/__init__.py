@@ -16,4 +16,5 @@ from __future__ import annotations
 EVALUATIONS: dict[str, str] = {
     "sentences": "framing.evaluation.sentences",
     "newsmtsc": "framing.evaluation.newsmtsc",
+    "articles": "framing.evaluation.articles",
 }
