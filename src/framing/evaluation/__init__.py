@@ -18,3 +18,18 @@ EVALUATIONS: dict[str, str] = {
     "newsmtsc": "framing.evaluation.newsmtsc",
     "articles": "framing.evaluation.articles",
 }
+
+#: The summary table of ``make eval``: (task, evaluation, key of the report-part figure, key of the
+#: tune-part figure or None, last round's held-out figure as published in the issue, target).
+TABLE: list[tuple[str, str, str, str | None, str, str]] = [
+    ("sentence sentiment, NYT editorials, Pearson r", "sentences", "sentiment_nyt.report_pearson_r",
+     "sentiment_nyt.tune_pearson_r", "0.648", ">= 0.72"),
+    ("sentence bias, BABE, macro-F1", "sentences", "bias_babe.report_macro_f1", "bias_babe.tune_macro_f1",
+     "0.751", ">= 0.80"),
+    ("target stance, NewsMTSC rw, macro-F1", "newsmtsc", "rw.report_macro_f1", "rw.tune_macro_f1", "0.655", ">= 0.78"),
+    ("target stance, NewsMTSC mt, macro-F1", "newsmtsc", "mt.report_macro_f1", "mt.tune_macro_f1", "0.603", ">= 0.75"),
+    ("paragraph Loaded_Language F1", "articles", "loaded_language_semeval.report.f1",
+     "loaded_language_semeval.tune.f1", "0.484", ">= 0.55"),
+    ("article frames, micro-F1", "articles", "frames_semeval.report_micro_f1", "frames_semeval.tune_micro_f1",
+     "0.703", ">= 0.70"),
+]

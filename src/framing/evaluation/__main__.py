@@ -1,19 +1,46 @@
-"""``python -m framing.evaluation [NAME ...]``: run end-to-end evaluations, print JSON."""
+"""``python -m framing.evaluation [--json] [NAME ...]``: run end-to-end evaluations.
+
+Prints the summary table (task, last round's held-out figure, this dev figure, target) after the
+JSON of every evaluation; ``--json`` prints the JSON alone.
+"""
 
 from __future__ import annotations
 
 import importlib
 import json
 import sys
+from typing import Any
 
-from . import EVALUATIONS
+from . import EVALUATIONS, TABLE
+
+
+def _get(d: Any, path: str) -> Any:
+    for key in path.split("."):
+        if not isinstance(d, dict) or key not in d:
+            return None
+        d = d[key]
+    return d
+
+
+def table(results: dict[str, Any]) -> str:
+    rows = ["| task | held-out, last round | dev now (report part) | dev now (tune part) | target |",
+            "|---|---|---|---|---|"]
+    for task, name, report_key, tune_key, held_out, target in TABLE:
+        if name not in results:
+            continue
+        rep, tune = _get(results[name], report_key), _get(results[name], tune_key) if tune_key else None
+        fmt = (lambda v: f"{v:.3f}" if isinstance(v, float) else "–")
+        rows.append(f"| {task} | {held_out} | **{fmt(rep)}** | {fmt(tune)} | {target} |")
+    return "\n".join(rows) + "\n"
 
 
 def run(argv: list[str]) -> int:
     if argv and argv[0] in {"-h", "--help"}:
-        sys.stderr.write(f"usage: python -m framing.evaluation [NAME ...]\nevaluations: {', '.join(EVALUATIONS)}\n")
+        sys.stderr.write("usage: python -m framing.evaluation [--json] [NAME ...]\n"
+                         f"evaluations: {', '.join(EVALUATIONS)}\n")
         return 0
-    names = argv or list(EVALUATIONS)
+    as_json = "--json" in argv
+    names = [a for a in argv if a != "--json"] or list(EVALUATIONS)
     unknown = [n for n in names if n not in EVALUATIONS]
     if unknown:
         sys.stderr.write(f"unknown evaluation {unknown[0]}; choose from {', '.join(EVALUATIONS) or '(none)'}\n")
@@ -23,6 +50,9 @@ def run(argv: list[str]) -> int:
         sys.stderr.write(f"== {name}\n")
         results[name] = importlib.import_module(EVALUATIONS[name]).run()
     sys.stdout.write(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    if not as_json:
+        sys.stdout.write("\nDev figures through the CLI's code path (a hidden test split judges the project):\n\n"
+                         + table(results))
     return 0
 
 
