@@ -22,6 +22,10 @@ def _get(d: Any, path: str) -> Any:
     return d
 
 
+def _fmt(v: Any) -> str:
+    return f"{v:.3f}" if isinstance(v, float) else "–"
+
+
 def table(results: dict[str, Any]) -> str:
     rows = ["| task | held-out, last round | dev now (report part) | dev now (tune part) | target |",
             "|---|---|---|---|---|"]
@@ -29,8 +33,7 @@ def table(results: dict[str, Any]) -> str:
         if name not in results:
             continue
         rep, tune = _get(results[name], report_key), _get(results[name], tune_key) if tune_key else None
-        fmt = (lambda v: f"{v:.3f}" if isinstance(v, float) else "–")
-        rows.append(f"| {task} | {held_out} | **{fmt(rep)}** | {fmt(tune)} | {target} |")
+        rows.append(f"| {task} | {held_out} | **{_fmt(rep)}** | {_fmt(tune)} | {target} |")
     return "\n".join(rows) + "\n"
 
 
