@@ -513,13 +513,14 @@ class Summary:
             for c in o.gates.not_evaluated:
                 self.not_evaluated.setdefault(c, []).append(o.id)
 
-    def exit_code(self) -> ExitCode:
+    def exit_code(self, gate_missing_fails: bool = False) -> ExitCode:
         """THRESHOLD wins over PARTIAL: a tripped CI gate is the signal a pipeline acts on;
         failed articles are still listed on stderr and in the output. ``--fail-fast`` exits with
-        the code of the error that stopped it (3 for a bad input)."""
+        the code of the error that stopped it (3 for a bad input). With ``gate_missing_fails``
+        (``--gate-missing fail``) a gate not evaluated on some article counts as tripped."""
         if self.stopped_early:
             return ExitCode(self.last_error_code)
-        if self.tripped:
+        if self.tripped or (gate_missing_fails and self.not_evaluated):
             return ExitCode.THRESHOLD
         if self.failed:
             return ExitCode.PARTIAL
