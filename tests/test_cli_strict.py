@@ -53,3 +53,112 @@ def test_gate_on_targets_after_the_run(runner, seed_path, tmp_path, quiet) -> No
     res = runner.invoke(app, [*common, "--fail-on", "stance[Trump]<0"])
     assert res.exit_code == ExitCode.THRESHOLD
     assert res.stderr.startswith("framing: threshold: stance[Trump]<0 (-0.49")
+
+
+# -- errors as documented ----------------------------------------------------------------------
+def test_exit_codes_table_is_the_readme_table() -> None:
+    from framing.errors import EXIT_CODES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
+    rows = dict(re.findall(r"^\| (\d+) \| (.+?) \|$", section, re.M))
+    assert {int(c): m for c, m in rows.items()} == {int(c): m for c, m in EXIT_CODES.items()}
+    assert set(EXIT_CODES) == set(ExitCode)
+    # docs/batch.md names only codes from the table
+    batch_doc = (ROOT / "docs" / "batch.md").read_text(encoding="utf-8")
+    batch_doc = batch_doc.split("## Keep going, and exit codes", 1)[1].split("\n## ", 1)[0]
+    for code in re.findall(r"^\| (\d+)(?: / (\d+))? \|", batch_doc, re.M):
+        assert {int(c) for c in code if c} <= {int(c) for c in ExitCode}
+
+
+def _options() -> set[str]:
+    from typer.main import get_command
+
+    opts: set[str] = {"--help"}
+
+    def walk(cmd) -> None:  # type: ignore[no-untyped-def]
+        for p in cmd.params:
+            opts.update(o for o in [*p.opts, *p.secondary_opts] if o.startswith("--"))
+        for sub in getattr(cmd, "commands", {}).values():
+            walk(sub)
+
+    walk(get_command(app))
+    return opts
+
+
+def test_every_hint_names_only_options_that_exist() -> None:
+    """Every ``--option`` named in a string of the package (hints, messages, help) exists.
+    The training scripts (their own argv) and CSS custom properties are not CLI options."""
+    import io
+    import tokenize
+
+    opts = _options()
+    bad = []
+    for f in sorted((ROOT / "src" / "framing").rglob("*.py")):
+        if "train" in f.parts:
+            continue
+        for tok in tokenize.generate_tokens(io.StringIO(f.read_text(encoding="utf-8")).readline):
+            if tok.type == tokenize.STRING:
+                for name in re.findall(r"(?<![\w(-])--[a-z][a-z0-9-]*(?![\w:-])", tok.string):
+                    if name not in opts:
+                        bad.append(f"{f.relative_to(ROOT)}:{tok.start[0]}: {name}")
+    assert bad == []
+
+
+def test_oversized_input_hint(runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from framing.load import MAX_BYTES
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"word " * (MAX_BYTES // 5 + 1))
+    res = runner.invoke(app, ["analyze", str(big), "-f", "json"])
+    assert res.exit_code == ExitCode.INPUT
+    assert res.stderr == (f"framing: error: input too large: {big} is over 8 MiB "
+                          "(split it into parts under the limit)\n")
+
+
+def test_missing_lexicon_is_a_model_error(runner, seed_path, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    res = runner.invoke(app, ["analyze", str(seed_path), "-f", "json", "--lexicon", str(tmp_path / "no.tsv")])
+    assert res.exit_code == ExitCode.MODEL == 4  # README: "lexicon (shipped or --lexicon) ... missing"
+    assert res.stderr == f"framing: error: lexicon file not found: {tmp_path / 'no.tsv'}\n"
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("slam\tnot_a_category\t0.5\n")
+    res = runner.invoke(app, ["analyze", str(seed_path), "-f", "json", "--lexicon", str(bad)])
+    assert res.exit_code == ExitCode.MODEL and len(res.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("model", ["/missing/dir", "./no/such/model"])
+def test_missing_model_directory_is_one_plain_line(runner, seed_path, model) -> None:  # type: ignore[no-untyped-def]
+    res = runner.invoke(app, ["analyze", str(seed_path), "-f", "json", "--model", model])
+    assert res.exit_code == ExitCode.MODEL
+    assert res.stderr.startswith(f"framing: error: model directory not found: {model} (pass a directory")
+    assert len(res.stderr.splitlines()) == 1 and "Repo id" not in res.stderr
+
+
+def test_model_path_that_is_a_file(runner, seed_path) -> None:  # type: ignore[no-untyped-def]
+    res = runner.invoke(app, ["analyze", str(seed_path), "-f", "json", "--model", str(seed_path)])
+    assert res.exit_code == ExitCode.MODEL
+    assert res.stderr.startswith(f"framing: error: --model {seed_path} is a file, not a model directory")
+
+
+def _unshare_works() -> bool:
+    exe = shutil.which("unshare")
+    return bool(exe) and subprocess.run([exe, "-rn", "true"], capture_output=True).returncode == 0
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not _unshare_works(), reason="needs unshare -rn (a network namespace)")
+def test_workers_without_network_fall_back_to_this_process(seed_path, tmp_path) -> None:
+    """In a network namespace with no interfaces a LocalCluster cannot start: the batch runs
+    here, with one warning, and gives the same report as a plain run."""
+    env_cmd = [sys.executable, "-m", "framing", "batch", str(seed_path), "--no-cache"]
+    res = subprocess.run(["unshare", "-rn", *env_cmd, "--workers", "2"], capture_output=True,
+                         text=True, timeout=120, cwd=ROOT)
+    assert res.returncode == ExitCode.OK, res.stderr
+    assert res.stderr.startswith("framing: WARNING: cannot start a local Dask cluster (this machine "
+                                 "refuses local TCP connections (no network)); running the batch in "
+                                 "this process instead\n")
+    assert "unexpected" not in res.stderr
+    plain = subprocess.run(env_cmd, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    drop = ("models",)
+    a, b = json.loads(res.stdout), json.loads(plain.stdout)
+    assert {k: v for k, v in a.items() if k not in drop} == {k: v for k, v in b.items() if k not in drop}

@@ -40,7 +40,7 @@ def read_bytes(source: str, max_bytes: int = MAX_BYTES) -> bytes:
             raise InputError(f"cannot read {source}: {exc.strerror or exc}") from None
     if len(data) > max_bytes:
         raise InputError(f"input too large: {source} is over {max_bytes // (1024 * 1024)} MiB",
-                         "split it, or raise --max-bytes")
+                         "split it into parts under the limit")
     return data
 
 
