@@ -162,3 +162,47 @@ def test_workers_without_network_fall_back_to_this_process(seed_path, tmp_path) 
     drop = ("models",)
     a, b = json.loads(res.stdout), json.loads(plain.stdout)
     assert {k: v for k, v in a.items() if k not in drop} == {k: v for k, v in b.items() if k not in drop}
+
+
+# -- tidy CSV ----------------------------------------------------------------------------------
+@pytest.mark.model
+def test_batch_csv_has_fixed_bounded_columns(runner, seed_text, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Six articles naming different actors, and a bad record: every table has exactly its fixed
+    header (no column per actor), one row per article / section / article x target."""
+    import csv
+    import io
+
+    from framing.render.csv import columns
+
+    paras = [p for p in seed_text.splitlines() if p.strip()]
+    recs = [{"id": f"a{i}", "text": "\n\n".join(paras[i * 7:i * 7 + 9])} for i in range(6)]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in recs) + "\n{\"id\": \"broken\"}\n")
+    common = ["batch", "--input", str(src), "--cache-dir", str(tmp_path / "c"), "-q"]
+    res = runner.invoke(app, common)
+    reports = [json.loads(line) for line in res.stdout.splitlines()]
+    assert res.exit_code == ExitCode.PARTIAL and len(reports) == 7
+    n_targets = sum(len(r.get("targets", [])) for r in reports)
+    assert n_targets > 20  # many actors: the old CSV had a column per actor and metric
+    assert all("error" not in r for r in reports[:6])
+
+    for per, n_rows in [("article", 7), ("section", sum(len(r.get("sections", [1])) for r in reports)),
+                        ("target", n_targets + 1)]:
+        res = runner.invoke(app, [*common, "--format", "csv", "--per", per])
+        assert res.exit_code == ExitCode.PARTIAL, res.stderr
+        table = list(csv.reader(io.StringIO(res.stdout)))
+        assert tuple(table[0]) == columns(per) and len(table[0]) <= 60
+        assert {len(r) for r in table} == {len(table[0])}
+        assert len(table) - 1 == n_rows
+        rows = list(csv.DictReader(io.StringIO(res.stdout)))
+        assert rows[-1]["id"] == "broken" and rows[-1]["error_code"] == "3"
+        if per == "article":
+            assert float(rows[0]["sentiment.score"]) == reports[0]["summary"]["sentiment"]["score"]
+            assert float(rows[0]["frames.Economic"]) == reports[0]["summary"]["frames"]["scores"]["Economic"]
+        if per == "target":
+            t = reports[0]["targets"][0]
+            assert (rows[0]["id"], rows[0]["target"], float(rows[0]["stance.score"])) == \
+                ("a0", t["name"], t["stance"]["score"])
+
+    res = runner.invoke(app, [*common, "--format", "csv", "--per", "target", "-o", str(tmp_path / "o")])
+    assert (tmp_path / "o" / "targets.csv").read_text().splitlines()[0] == ",".join(columns("target"))

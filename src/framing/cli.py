@@ -338,9 +338,9 @@ class GateMissing(StrEnum):
 def batch(
     paths: Annotated[list[str] | None, typer.Argument(help="Article files, directories (walked for .txt/.md/.html) and globs (quote them: 'news/**/*.md').", show_default=False)] = None,
     input_: Annotated[str | None, typer.Option("--input", "-i", help='JSONL records {"id", "text", "title"?, "targets"?} from a file, or - for stdin.', rich_help_panel="Input")] = None,
-    fmt: Annotated[BatchFormat, typer.Option("--format", "-f", help="jsonl: one JSON report per line (or one .json file each with -o); csv: a row per article or section; html: one page per article and index.html in -o DIR.", rich_help_panel="Output")] = BatchFormat.jsonl,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory: one JSON file per article (jsonl) or articles.csv/sections.csv (csv).", rich_help_panel="Output")] = None,
-    per: Annotated[Per, typer.Option("--per", help="CSV rows: one per article or one per section.", rich_help_panel="Output")] = Per.article,
+    fmt: Annotated[BatchFormat, typer.Option("--format", "-f", help="jsonl: one JSON report per line (or one .json file each with -o); csv: a tidy table with fixed columns, a row per article, section or target (--per); html: one page per article and index.html in -o DIR.", rich_help_panel="Output")] = BatchFormat.jsonl,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory: one JSON file per article (jsonl) or articles.csv/sections.csv/targets.csv (csv).", rich_help_panel="Output")] = None,
+    per: Annotated[Per, typer.Option("--per", help="CSV rows: one per article, per section, or per article x target (the long actor table).", rich_help_panel="Output")] = Per.article,
     fail_on: Annotated[list[str] | None, typer.Option("--fail-on", help="Gate, e.g. 'bias>0.6,stance[Trump]<-0.5' (any condition trips; repeatable). Exit 6 when an article trips it.", rich_help_panel="CI")] = None,
     gate_missing: Annotated[GateMissing, typer.Option("--gate-missing", help="A gate an article cannot be evaluated on (its metric is absent) is always reported; fail: it also fails the run (exit 6).", rich_help_panel="CI")] = GateMissing.warn,
     keep_going: Annotated[bool, typer.Option("--keep-going/--fail-fast", help="Skip bad articles and exit 5 at the end (default), or stop at the first one.", rich_help_panel="CI")] = True,
@@ -388,8 +388,10 @@ def batch(
         items: list[b.Item] = b.expand_inputs(paths or [])
         stream = itertools.chain(items, b.open_records(input_)) if input_ else items
         if fmt is BatchFormat.csv:
-            name = "sections.csv" if per is Per.section else "articles.csv"
-            writer: Any = b.CsvWriter(output / name if output else sys.stdout, per.value)
+            from .render.csv import CsvWriter
+
+            name = f"{per.value}s.csv"  # articles.csv, sections.csv, targets.csv
+            writer: Any = CsvWriter(output / name if output else sys.stdout, per.value)
         elif fmt is BatchFormat.html:
             if output is None:
                 raise UsageError("--format html needs -o DIR", "one page per article plus index.html")
