@@ -206,3 +206,51 @@ def test_batch_csv_has_fixed_bounded_columns(runner, seed_text, tmp_path) -> Non
 
     res = runner.invoke(app, [*common, "--format", "csv", "--per", "target", "-o", str(tmp_path / "o")])
     assert (tmp_path / "o" / "targets.csv").read_text().splitlines()[0] == ",".join(columns("target"))
+
+
+# -- input cleaning and format ---------------------------------------------------------------
+DRAFT = """# Council approves the harbour budget
+
+*Draft — not for publication*
+
+The city council approved the **harbour budget** on Tuesday after a long debate, according to
+[the minutes](https://example.org/minutes). Mayor Anna Berg said the plan was "a fair deal".
+
+## Opposition
+
+Councillor Tom Reed called the vote a _reckless gamble_ and said the [Harbour Authority][ha]
+had ignored the residents.
+
+[ha]: https://example.org/ha
+"""
+
+
+@pytest.mark.model
+def test_markdown_draft_emphasis_is_not_an_actor(runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "draft.md"
+    p.write_text(DRAFT, encoding="utf-8")
+    res = runner.invoke(app, ["analyze", str(p), "-f", "json"])
+    assert res.exit_code == 0, res.stderr
+    rep = json.loads(res.stdout)
+    names = [t["name"] for t in rep["targets"]]
+    assert "Draft" not in names and "Anna Berg" in names and "Harbour Authority" in names
+    assert rep["article"]["format"] == "md"
+    for sec in rep["sections"]:
+        for para in sec["paragraphs"]:
+            assert not re.search(r"\*|\]\(|https?://", para["text"])
+            for s in para["sentences"]:  # offsets point into the cleaned text the report shows
+                assert para["start"] <= s["start"] < s["end"] <= para["end"]
+                assert s["text"] == para["text"][s["start"] - para["start"]:s["end"] - para["start"]]
+
+
+@pytest.mark.model
+def test_html_input_is_reported_as_html(runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "page.html"
+    p.write_text("<html><head><title>Harbour budget</title></head><body><article><h1>Harbour "
+                 "budget</h1><p>The council approved the <b>harbour budget</b> on Tuesday after a "
+                 "long debate about the port.</p><p>Mayor Anna Berg said the plan was fair to the "
+                 "residents of the city.</p></article></body></html>", encoding="utf-8")
+    res = runner.invoke(app, ["analyze", str(p), "-f", "json"])
+    assert res.exit_code == 0, res.stderr
+    rep = json.loads(res.stdout)
+    assert rep["article"]["format"] == "html" and "**" not in res.stdout
