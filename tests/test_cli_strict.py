@@ -254,3 +254,26 @@ def test_html_input_is_reported_as_html(runner, tmp_path) -> None:  # type: igno
     assert res.exit_code == 0, res.stderr
     rep = json.loads(res.stdout)
     assert rep["article"]["format"] == "html" and "**" not in res.stdout
+
+
+# -- the HTML page opens with its findings -----------------------------------------------------
+@pytest.mark.model
+def test_html_page_shows_findings_before_its_first_chart(runner, seed_path) -> None:  # type: ignore[no-untyped-def]
+    res = runner.invoke(app, ["analyze", str(seed_path), "-f", "json"])
+    findings = json.loads(res.stdout)["comparison"]["findings"]
+    res = runner.invoke(app, ["analyze", str(seed_path), "-f", "html"])
+    assert res.exit_code == 0, res.stderr
+    page = res.stdout
+    order = [page.index(m) for m in ('<h2 id="h-findings">', '<h2 id="h-profile">', '<svg class="chart',
+                                     '<h2 id="h-x-targets">', '<h2 id="h-text">')]
+    assert order == sorted(order)
+    block = page[page.index('<ol class="findings">'):page.index("</ol>", page.index('<ol class="findings">'))]
+    assert block.count("<li>") == len(findings) >= 2
+    from html import escape
+
+    assert escape(findings[0], quote=False) in block
+    assert escape(findings[0], quote=False) + ", " not in page  # not one comma-joined line
+    # the data blocks (targets, comparison) are collapsed
+    for key in ("targets", "comparison"):
+        sec = page[page.index(f'<h2 id="h-x-{key}">'):]
+        assert sec.index("<details><summary>Data: ") < 80
