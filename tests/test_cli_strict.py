@@ -277,3 +277,32 @@ def test_html_page_shows_findings_before_its_first_chart(runner, seed_path) -> N
     for key in ("targets", "comparison"):
         sec = page[page.index(f'<h2 id="h-x-{key}">'):]
         assert sec.index("<details><summary>Data: ") < 80
+
+
+# -- narrow terminals --------------------------------------------------------------------------
+@pytest.mark.model
+def test_table_at_60_columns_drops_columns_not_words(runner, seed_path) -> None:  # type: ignore[no-untyped-def]
+    from rich.cells import cell_len
+
+    res = runner.invoke(app, ["analyze", str(seed_path), "-f", "table", "--color", "never"],
+                        env={"COLUMNS": "60"})
+    assert res.exit_code == 0, res.stderr
+    out = res.stdout
+    assert max(cell_len(line) for line in out.splitlines()) <= 60
+    headings = ["NATO pulling out", "Threat of sanctions on Iraq backfires", "Attacks breed resistance"]
+    for block_start, block_end in [("Section profiles", "Arc through"),
+                                   ("Sentiment by section", "Framing by section"),
+                                   ("Stance by section", "Frames (article")]:
+        block = out[out.index(block_start):out.index(block_end)]
+        for h in headings:  # section names wrap between words, never inside one
+            for word in h.split():
+                assert re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", block), (block_start, word)
+    targets = out[out.index("Targets (stance"):out.index("Stance by section")]
+    assert "Quoted" in targets and "(speakers)" in targets  # the quoted voices are kept
+    hidden = re.findall(r"narrow terminal: (.+?) not shown", out.replace("\n", " "))
+    assert hidden and all(h.strip() for h in hidden)  # what is dropped is named
+    assert "Label" in " ".join(hidden)
+
+    wide = runner.invoke(app, ["analyze", str(seed_path), "-f", "table", "--color", "never"],
+                         env={"COLUMNS": "140"})
+    assert "narrow terminal" not in wide.stdout and "Most + / − ¶" in wide.stdout
