@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import ExitCode, FramingError, InputError, UsageError
+from .errors import ExitCode, FramingError, InputError
 from .gates import GateResult, Gates
 
 log = logging.getLogger("framing")

@@ -200,7 +200,7 @@ def _generic(value: Any, depth: int = 0) -> str:
         return f'<dl class="generic">{items}</dl>'
     if value and all(isinstance(v, dict) for v in value) and depth >= 2:
         # inside a table cell: one compact line per entry, not a table squeezed into the cell
-        return "".join(f'<div class="compact">' + " · ".join(
+        return "".join('<div class="compact">' + " · ".join(
             f"{_e(k)} {_generic(x, depth + 1)}" for k, x in v.items() if not isinstance(x, dict | list))
             + "</div>" for v in value[:50])
     if value and all(isinstance(v, dict) for v in value):
