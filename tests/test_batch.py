@@ -312,10 +312,11 @@ def test_batch_cli_gates_and_outputs(tmp_path: Path, runner) -> None:  # type: i
     assert res.stderr.startswith("framing: threshold: sentiment<-0.2 (")
     assert res.stderr.rstrip().endswith(f": {paths['angry.md']}")
 
-    # a gate that never trips: exit 0; a gate on an absent metric is not evaluated (warned)
-    res = runner.invoke(app, ["batch", *good, "--no-cache", "--fail-on", "sentiment<-0.99,polarity>1"])
+    # a gate that never trips: exit 0; a gate on an absent target is not evaluated (warned)
+    res = runner.invoke(app, ["batch", *good, "--no-cache", "--fail-on",
+                              "sentiment<-0.99,stance[Vladimir Putin]>1"])
     assert res.exit_code == ExitCode.OK
-    assert "--fail-on polarity>1 not evaluated for 3 article(s), metric absent" in res.stderr
+    assert "--fail-on stance[Vladimir Putin]>1 not evaluated for 3 article(s), metric absent" in res.stderr
 
     # errors and a tripped gate together: THRESHOLD wins, the error is still named
     res = runner.invoke(app, ["batch", *good, str(paths["calm.txt"].parent / "empty.txt"), *common,

@@ -115,3 +115,87 @@ def test_gates_on_the_seed_report(seed_report: dict) -> None:
     assert not parse(f"sentiment<{score - 0.01}").evaluate(seed_report).tripped
     words = seed_report["summary"]["words"]
     assert parse(f"words>={words}").evaluate(seed_report).tripped
+
+
+# -- strict gates (issue 17): names are checked before anything runs ---------------------------
+@pytest.mark.parametrize(("expr", "message", "hint"), [
+    ("loaded_densty>5", "unknown metric 'loaded_densty'", "did you mean loaded_density?"),
+    ("frames[Econmic]>0.5", "unknown frame 'Econmic'", "did you mean Economic?"),
+    ("sentiment.lexcon<0", "unknown field of sentiment 'lexcon'", "did you mean lexicon?"),
+    ("loaded_summary.by_category[name_caling]>1", "unknown category 'name_caling'",
+     "did you mean name_calling?"),
+    ("bogus>1", "unknown metric 'bogus'", "choose from article, bias, "),
+    ("sentiment.label>0", "unknown field of sentiment 'label'", "choose from lexicon, max, "),
+    ("frames>0.5", "frames needs a [KEY]", "e.g. frames[Economic]"),
+    ("stance<0", "stance needs a [KEY]", "e.g. stance[Trump]"),
+    ("bias[Trump]>0.5", "bias takes no [KEY]", "write e.g."),
+    ("epistemic>1", "epistemic is not a number", "name one of its fields: boosters, hedges"),
+])
+def test_check_unknown_names_are_usage_errors(expr: str, message: str, hint: str) -> None:
+    from framing.gates import check
+
+    with pytest.raises(UsageError) as info:
+        check(parse(expr))
+    assert info.value.exit_code == ExitCode.USAGE
+    assert str(info.value).startswith(message) and f"--fail-on {expr!r}" in str(info.value)
+    assert info.value.hint is not None and info.value.hint.startswith(hint)
+
+
+@pytest.mark.parametrize("expr", [
+    "bias>0.6", "loaded_density>5", "sentiment<-0.3", "sentiment.lexicon<-0.5", "words>5000",
+    "stance[Trump]<-0.5", "stance[Anyone At All].quoted.score<0", "frames[economic]>0.5",
+    "FRAMES[Security_and_defense]>0.5", "loaded_summary.by_category[loaded]>3",
+    "epistemic.hedges>10", "article.chars>100000", "most_negative.score<-0.5",
+])
+def test_check_accepts_documented_metrics(expr: str) -> None:
+    from framing.gates import check
+
+    check(parse(expr))
+
+
+def test_check_metric_needs_its_scorer() -> None:
+    from framing.gates import check
+
+    check(parse("bias>0.5"), ["bias"])
+    with pytest.raises(UsageError, match="needs the bias scorer"):
+        check(parse("sentiment<0,bias>0.5"), ["sentiment"])
+
+
+@pytest.mark.model
+def test_vocabulary_matches_a_real_report(seed_report: dict) -> None:
+    """Every numeric leaf of the real summary is a gate metric, and every gate metric resolves:
+    the vocabulary cannot drift from the report without this failing."""
+    from framing.gates import METRICS, Metric, check, resolve
+
+    def leaves(node: object, path: str) -> list[str]:
+        if isinstance(node, dict):
+            return [p for k, v in node.items() for p in leaves(v, f"{path}.{k}" if path else k)]
+        return [path] if isinstance(node, int | float) and not isinstance(node, bool) else []
+
+    summary = {k: v for k, v in seed_report["summary"].items()
+               if k not in ("stance", "frames", "loaded_summary")}
+    paths = leaves(summary, "") + [f"article.{k}" for k in ("chars", "paragraphs", "sentences", "sections")]
+    for p in paths:
+        gates = parse(f"{p}>0")
+        check(gates)
+        assert resolve(seed_report, gates.conditions[0].path) is not None, p
+
+    def walk(name: str, m: Metric) -> list[str]:
+        out = [name] if m.number and m.key is None else []
+        return out + [q for f, sub in m.fields.items() for q in walk(f"{name}.{f}", sub)]
+
+    keyed = {"frames": "frames[Economic]", "stance": "stance[Trump]",
+             "loaded_summary": "loaded_summary.by_category[loaded]"}
+    for name, m in METRICS.items():
+        for p in walk(name, m) + ([keyed[name]] if name in keyed else []):
+            assert resolve(seed_report, parse(f"{p}>0").conditions[0].path) is not None, p
+
+
+def test_target_check_names_near_misses_only() -> None:
+    from framing.gates import TargetCheck
+
+    gates = parse("stance[Trmp]<0,stance[Putin]<0,stance[Biden]<0")
+    tc = TargetCheck(gates)
+    tc.observe(REPORT, gates.evaluate(REPORT))
+    # Biden matched; Putin is simply absent; Trmp is a misspelling of a found target
+    assert tc.misspelt() == [("stance[Trmp]<0", "Trmp", "Trump")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from framing.load import load, load_text
 from framing.segment import segment
 
@@ -22,7 +24,7 @@ def test_load_html_keeps_structure_and_drops_boilerplate(tmp_path) -> None:  # t
     p = tmp_path / "a.html"
     p.write_text(HTML)
     doc = load(str(p))
-    assert doc.format == "md"
+    assert doc.format == "html"  # issue 17: the input format, not the extractor's output
     art = segment(doc)
     assert art.title == "Council approves budget"
     assert [s.heading for s in art.sections] == [None, "Opposition"]
@@ -36,7 +38,7 @@ def test_load_html_keeps_structure_and_drops_boilerplate(tmp_path) -> None:  # t
 
 def test_load_html_is_sniffed_from_content() -> None:
     doc = load_text(HTML, "-")
-    assert doc.format == "md" and doc.title == "Council approves budget"
+    assert doc.format == "html" and doc.title == "Council approves budget"
 
 
 def test_load_normalises_line_endings_and_bom(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -44,3 +46,31 @@ def test_load_normalises_line_endings_and_bom(tmp_path) -> None:  # type: ignore
     p.write_bytes(b"\xef\xbb\xbfTitle line\r\nFirst paragraph here.\r\nSecond one.\r\n")
     doc = load(str(p))
     assert doc.text == "Title line\nFirst paragraph here.\nSecond one.\n"
+
+
+# -- Markdown cleaning (issue 17): the article text is the prose a reader sees ------------------
+@pytest.mark.parametrize(("md", "clean"), [
+    ("*Draft — not for publication*", "Draft — not for publication"),
+    ("a **bold** and __strong__ word, an *em* and _em_ one", "a bold and strong word, an em and em one"),
+    ("see [the minutes](https://x.org/m \"Minutes\") and ![chart](c.png)", "see the minutes and chart"),
+    ("the [Harbour Authority][ha] said\n\n[ha]: https://x.org/ha\n", "the Harbour Authority said\n\n"),
+    ("mail <mailto:desk@x.org> or <https://x.org>", "mail mailto:desk@x.org or https://x.org"),
+    ("run `framing batch` now", "run framing batch now"),
+    # not emphasis: snake_case, arithmetic, a bullet, brackets that are not links
+    ("snake_case_name, 2 * 3 * 4, [sic] and (a) [b]", "snake_case_name, 2 * 3 * 4, [sic] and (a) [b]"),
+    ("* a bullet item\n* another", "* a bullet item\n* another"),
+    ("# A heading\n\nText.", "# A heading\n\nText."),
+])
+def test_clean_markdown(md: str, clean: str) -> None:
+    from framing.load import clean_markdown
+
+    assert clean_markdown(md) == clean
+
+
+def test_markdown_input_is_cleaned_in_load_and_offsets_point_into_it() -> None:
+    doc = load_text("# Title\n\n*Draft — not for publication*\n\nThe [council](https://x.org) met "
+                    "on **Tuesday**.\n", "d.md")
+    assert doc.format == "md" and "*" not in doc.text and "https" not in doc.text
+    art = segment(doc)
+    assert [art.text[s.start:s.end] for s in art.sentences][-1] == "The council met on Tuesday."
+    assert load_text("*stays*", "d.txt").text == "*stays*"  # plain text is not Markdown

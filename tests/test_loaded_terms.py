@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from framing.errors import InputError
+from framing.errors import ModelError
 from framing.lexicon import Entry, Lexicon, load_lexicon, normalize, parse_json, parse_tsv, shipped_lexicon
 from framing.scorers import Batch, ScorerConfig, get
 from framing.scorers.loaded_terms import LoadedTermsResult, Span
@@ -45,7 +45,7 @@ def test_lexicon_tsv_and_json_formats(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("bad", ["x\tnot_a_category\t0.5", "x\tloaded\t1.5", "x\tloaded\tmany", "lonely"])
 def test_lexicon_rejects_bad_lines(bad: str) -> None:
-    with pytest.raises(InputError):
+    with pytest.raises(ModelError):
         parse_tsv(bad)
 
 

@@ -16,10 +16,8 @@ The CLI (``framing batch``) is a thin layer over :func:`run_batch`; see docs/bat
 
 from __future__ import annotations
 
-import csv
 import glob
 import hashlib
-import io
 import json
 import logging
 import re
@@ -29,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import ExitCode, FramingError, InputError, UsageError
+from .errors import ExitCode, FramingError, InputError
 from .gates import GateResult, Gates
 
 log = logging.getLogger("framing")
@@ -408,80 +406,8 @@ class HtmlDirWriter(DirWriter):
         self.written.append(path)
 
 
-def _flatten(prefix: str, value: Any, out: dict[str, Any], depth: int = 0) -> None:
-    if isinstance(value, dict):
-        if depth >= 3:
-            return
-        for k, v in value.items():
-            _flatten(f"{prefix}.{k}" if prefix else str(k), v, out, depth + 1)
-    elif isinstance(value, list):
-        # lists of named entries (stance per target) become NAME columns; other lists are skipped
-        for e in value:
-            if isinstance(e, dict):
-                name = next((e[k] for k in ("target", "name", "frame") if isinstance(e.get(k), str)), None)
-                if name is not None:
-                    _flatten(f"{prefix}[{name}]", {k: v for k, v in e.items()
-                                                   if not isinstance(v, list | dict)}, out, depth + 1)
-    elif value is None or isinstance(value, str | int | float | bool):
-        out[prefix] = value
-
-
-class CsvWriter:
-    """A row per article (or per section with ``per="section"``); columns are the union of the
-    flattened summaries in first-seen order, so rows are buffered and written on ``close``."""
-
-    LEAD = ("id", "title", "error_code", "error")
-
-    def __init__(self, target: IO[str] | str | Path, per: str = "article") -> None:
-        if per not in ("article", "section"):
-            raise UsageError(f"bad --per {per!r}", "use article or section")
-        self.target, self.per = target, per
-        self.rows: list[dict[str, Any]] = []
-
-    def write(self, outcome: Outcome) -> None:
-        base: dict[str, Any] = {"id": outcome.id}
-        if outcome.report is None:
-            err = outcome.error or {}
-            self.rows.append({**base, "error_code": err.get("code"), "error": err.get("message")})
-            return
-        rep = outcome.report
-        base["title"] = rep.get("title")
-        gates = {}
-        if outcome.gates is not None:
-            gates = {"gates.tripped": ";".join(c for c, _ in outcome.gates.tripped)}
-        if self.per == "article":
-            row = dict(base)
-            _flatten("", rep.get("summary", {}), row)
-            row.update(gates)
-            self.rows.append(row)
-            return
-        for sec in rep.get("sections", []):
-            row = {**base, "section": sec.get("index"), "heading": sec.get("heading"),
-                   "start": sec.get("start"), "end": sec.get("end")}
-            _flatten("", sec.get("summary", {}), row)
-            row.update(gates)
-            self.rows.append(row)
-
-    def render(self) -> str:
-        cols: dict[str, None] = dict.fromkeys(self.LEAD)
-        if self.per == "section":
-            cols.update(dict.fromkeys(("section", "heading", "start", "end")))
-        for r in self.rows:
-            cols.update(dict.fromkeys(r))
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=list(cols), lineterminator="\n", extrasaction="ignore")
-        w.writeheader()
-        for r in self.rows:
-            w.writerow({k: ("" if v is None else v) for k, v in r.items()})
-        return buf.getvalue()
-
-    def close(self) -> None:
-        text = self.render()
-        if isinstance(self.target, str | Path):
-            _atomic_write(Path(self.target), text)
-        else:
-            self.target.write(text)
-            self.target.flush()
+# CSV tables live in framing.render.csv (fixed columns, issue 17); the name stays importable here.
+from .render.csv import CsvWriter  # noqa: E402,F401
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -513,13 +439,14 @@ class Summary:
             for c in o.gates.not_evaluated:
                 self.not_evaluated.setdefault(c, []).append(o.id)
 
-    def exit_code(self) -> ExitCode:
+    def exit_code(self, gate_missing_fails: bool = False) -> ExitCode:
         """THRESHOLD wins over PARTIAL: a tripped CI gate is the signal a pipeline acts on;
         failed articles are still listed on stderr and in the output. ``--fail-fast`` exits with
-        the code of the error that stopped it (3 for a bad input)."""
+        the code of the error that stopped it (3 for a bad input). With ``gate_missing_fails``
+        (``--gate-missing fail``) a gate not evaluated on some article counts as tripped."""
         if self.stopped_early:
             return ExitCode(self.last_error_code)
-        if self.tripped:
+        if self.tripped or (gate_missing_fails and self.not_evaluated):
             return ExitCode.THRESHOLD
         if self.failed:
             return ExitCode.PARTIAL

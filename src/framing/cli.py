@@ -326,16 +326,23 @@ class BatchFormat(StrEnum):
 class Per(StrEnum):
     article = "article"
     section = "section"
+    target = "target"
+
+
+class GateMissing(StrEnum):
+    warn = "warn"
+    fail = "fail"
 
 
 @app.command()
 def batch(
     paths: Annotated[list[str] | None, typer.Argument(help="Article files, directories (walked for .txt/.md/.html) and globs (quote them: 'news/**/*.md').", show_default=False)] = None,
     input_: Annotated[str | None, typer.Option("--input", "-i", help='JSONL records {"id", "text", "title"?, "targets"?} from a file, or - for stdin.', rich_help_panel="Input")] = None,
-    fmt: Annotated[BatchFormat, typer.Option("--format", "-f", help="jsonl: one JSON report per line (or one .json file each with -o); csv: a row per article or section; html: one page per article and index.html in -o DIR.", rich_help_panel="Output")] = BatchFormat.jsonl,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory: one JSON file per article (jsonl) or articles.csv/sections.csv (csv).", rich_help_panel="Output")] = None,
-    per: Annotated[Per, typer.Option("--per", help="CSV rows: one per article or one per section.", rich_help_panel="Output")] = Per.article,
+    fmt: Annotated[BatchFormat, typer.Option("--format", "-f", help="jsonl: one JSON report per line (or one .json file each with -o); csv: a tidy table with fixed columns, a row per article, section or target (--per); html: one page per article and index.html in -o DIR.", rich_help_panel="Output")] = BatchFormat.jsonl,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory: one JSON file per article (jsonl) or articles.csv/sections.csv/targets.csv (csv).", rich_help_panel="Output")] = None,
+    per: Annotated[Per, typer.Option("--per", help="CSV rows: one per article, per section, or per article x target (the long actor table).", rich_help_panel="Output")] = Per.article,
     fail_on: Annotated[list[str] | None, typer.Option("--fail-on", help="Gate, e.g. 'bias>0.6,stance[Trump]<-0.5' (any condition trips; repeatable). Exit 6 when an article trips it.", rich_help_panel="CI")] = None,
+    gate_missing: Annotated[GateMissing, typer.Option("--gate-missing", help="A gate an article cannot be evaluated on (its metric is absent) is always reported; fail: it also fails the run (exit 6).", rich_help_panel="CI")] = GateMissing.warn,
     keep_going: Annotated[bool, typer.Option("--keep-going/--fail-fast", help="Skip bad articles and exit 5 at the end (default), or stop at the first one.", rich_help_panel="CI")] = True,
     cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Report cache (default: $FRAMING_CACHE or ~/.cache/framing).", rich_help_panel="Cache")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.", rich_help_panel="Cache")] = False,
@@ -363,13 +370,15 @@ def batch(
     setup_logging(verbose, quiet)
     with reported(traceback):
         from . import batch as b
-        from .gates import parse
+        from .gates import TargetCheck, check, parse
         from .resources import cache_dir as default_cache_dir
         from .target_specs import combine
 
         if not paths and not input_:
             raise UsageError("nothing to analyse", "pass files, directories or globs, or --input FILE|-")
         gates = parse(fail_on)
+        check(gates, split_scorers(scorers))  # unknown names: exit 2 before any analysis
+        target_check = TargetCheck(gates)
         options = b.BatchOptions(
             scorers=tuple(split_scorers(scorers) or ()) or None, model=model, device=device,
             threads=threads, lexicons=tuple(lexicon or ()), offline=not online,
@@ -379,8 +388,10 @@ def batch(
         items: list[b.Item] = b.expand_inputs(paths or [])
         stream = itertools.chain(items, b.open_records(input_)) if input_ else items
         if fmt is BatchFormat.csv:
-            name = "sections.csv" if per is Per.section else "articles.csv"
-            writer: Any = b.CsvWriter(output / name if output else sys.stdout, per.value)
+            from .render.csv import CsvWriter
+
+            name = f"{per.value}s.csv"  # articles.csv, sections.csv, targets.csv
+            writer: Any = CsvWriter(output / name if output else sys.stdout, per.value)
         elif fmt is BatchFormat.html:
             if output is None:
                 raise UsageError("--format html needs -o DIR", "one page per article plus index.html")
@@ -393,12 +404,18 @@ def batch(
             def on_outcome(o: b.Outcome) -> None:
                 if o.report is None:  # errors show even with -q
                     err_line(b.error_line(o))
+                else:
+                    target_check.observe(o.report, o.gates)
                 tick()
 
             summary = b.run_batch(stream, options, writer, gates=gates, fail_fast=not keep_going,
                                   scheduler=scheduler, workers=workers, on_outcome=on_outcome)
-        _batch_report(summary, gates, color, quiet)
-        raise typer.Exit(int(summary.exit_code()))
+        code = summary.exit_code(gate_missing_fails=gate_missing is GateMissing.fail)
+        _batch_report(summary, gates, color, quiet, code)
+        for cond, key, close in target_check.misspelt():
+            raise UsageError(f"unknown target {key!r} in --fail-on {cond!r}: no article mentions it",
+                             f"did you mean {close}?")
+        raise typer.Exit(int(code))
 
 
 @contextmanager
@@ -416,14 +433,16 @@ def _batch_progress(total: int | None, quiet: bool) -> Iterator[Any]:
         yield lambda: bar.advance(task)
 
 
-def _batch_report(summary: Any, gates: Any, color: Color, quiet: bool) -> None:
-    """Tripped gates (always, they are the CI signal) and a summary table (unless -q), on stderr."""
+def _batch_report(summary: Any, gates: Any, color: Color, quiet: bool, code: ExitCode) -> None:
+    """Tripped gates and gates not evaluated (always: they are the CI signal) and a summary
+    table (unless -q), on stderr."""
     for rid, conds in summary.tripped:
         what = ", ".join(f"{c} ({v:.4g})" for c, v in conds)
         err_line(f"framing: threshold: {what}: {rid}")
     for cond, ids in summary.not_evaluated.items():
         shown = ", ".join(ids[:5]) + (f", ... ({len(ids) - 5} more)" if len(ids) > 5 else "")
-        log.warning("--fail-on %s not evaluated for %d article(s), metric absent: %s", cond, len(ids), shown)
+        err_line(f"framing: warning: --fail-on {cond} not evaluated for {len(ids)} article(s), "
+                 f"metric absent: {shown}")
     if quiet:
         return
     from rich.table import Table
@@ -433,7 +452,7 @@ def _batch_report(summary: Any, gates: Any, color: Color, quiet: bool) -> None:
         t.add_column(col, justify="right")
     t.add_row(str(summary.total), str(summary.ok), str(summary.cached), str(len(summary.failed)),
               str(len(summary.tripped)) if gates else "-", f"{summary.seconds:.1f}",
-              str(int(summary.exit_code())))
+              str(int(code)))
     make_console(color, sys.stderr).print(t)
 
 

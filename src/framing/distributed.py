@@ -66,6 +66,25 @@ def process_partition(items: list[Item], options: BatchOptions) -> list[Outcome]
     return list(process(items, options, worker_pipeline(options)))
 
 
+class ClusterUnavailable(RuntimeError):
+    """A local Dask cluster could not start; the batch runs in this process instead."""
+
+
+def loopback_works() -> bool:
+    """Whether a local TCP connection can be made (a LocalCluster needs one; a machine or
+    sandbox without network refuses it, and Dask would only say so after a 30 s timeout)."""
+    import socket
+
+    try:
+        with socket.socket() as srv:
+            srv.bind(("127.0.0.1", 0))
+            srv.listen(1)
+            with socket.create_connection(srv.getsockname(), timeout=2):
+                return True
+    except OSError:
+        return False
+
+
 def _client(scheduler: str | None, workers: int | None) -> Any:
     try:
         from dask.distributed import Client, LocalCluster
@@ -77,6 +96,8 @@ def _client(scheduler: str | None, workers: int | None) -> Any:
             return Client(scheduler, timeout="30s")
         except OSError as exc:
             raise UsageError(f"cannot reach the Dask scheduler: {scheduler} ({exc})") from None
+    if not loopback_works():
+        raise ClusterUnavailable("this machine refuses local TCP connections (no network)")
     n = workers or 2
     # no dashboard; the scheduler's small HTTP endpoint takes a free local port, not 8787
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
@@ -106,7 +127,16 @@ def run_distributed(items: Iterable[Item], options: BatchOptions, *, scheduler: 
     """
     own = client is None
     if own:
-        client = _client(scheduler, workers)
+        try:
+            client = _client(scheduler, workers)
+        except (ClusterUnavailable, RuntimeError, TimeoutError) as exc:
+            if scheduler:
+                raise
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            log.warning("cannot start a local Dask cluster (%s); running the batch in this "
+                        "process instead", first)
+            yield from process(items, options)
+            return
     try:
         n = max(1, len(client.scheduler_info().get("workers", {})) or (workers or 1))
         if options.threads is None and not scheduler:  # local workers share this machine's cores

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -230,6 +231,26 @@ def resolve_device(device: str) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
+_HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?")
+
+
+def check_model_dir(model: str) -> None:
+    """A ``--model`` that is a path must be an existing directory (one plain line, not the hub
+    client's "Repo id must be in the form ..."); a bare ``NAME`` or ``OWNER/NAME`` is a hub id.
+
+    Raises:
+        ModelError: the path does not exist or is not a directory.
+    """
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return
+    hint = "pass a directory holding config.json and *.safetensors, or minilm-int8, minilm-q8 or torch"
+    if path.exists():
+        raise ModelError(f"--model {model} is a file, not a model directory", hint)
+    if not _HUB_ID.fullmatch(model):
+        raise ModelError(f"model directory not found: {model}", hint)
+
+
 def load_encoder(model: str | None = None, device: str = "cpu", threads: int | None = None,
                  offline: bool = True) -> Encoder:
     """The default int8 ONNX encoder, ``minilm-q8`` (int8 arithmetic), or a torch encoder for
@@ -248,6 +269,7 @@ def load_encoder(model: str | None = None, device: str = "cpu", threads: int | N
         return OnnxEncoder(quantize.build(), tok, threads, name=f"{quantize.NAME}.{quantize.RECIPE}")
     if model in (None, "", DEFAULT_MODEL, "torch"):
         model = str(_packaged_dir())
+    check_model_dir(model)
     if threads:
         import torch
 

@@ -6,16 +6,35 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Documented process exit codes (README "Exit codes")."""
+    """Documented process exit codes: the one table is :data:`EXIT_CODES` (README "Exit codes"
+    is tested against it)."""
 
     OK = 0
-    ERROR = 1  # unexpected failure (a bug)
-    USAGE = 2  # bad options, bad --fail-on expression, missing requirements
-    INPUT = 3  # file missing, unreadable, undecodable, empty, no article text
-    MODEL = 4  # model, head or lexicon missing or unsafe
-    PARTIAL = 5  # batch: some articles failed, the rest were reported
-    THRESHOLD = 6  # --fail-on condition met
-    INTERRUPTED = 130  # Ctrl-C
+    ERROR = 1
+    USAGE = 2
+    INPUT = 3
+    MODEL = 4
+    PARTIAL = 5
+    THRESHOLD = 6
+    INTERRUPTED = 130
+
+
+#: What each exit code means, as the README's "Exit codes" table says it (tests/test_cli_strict.py
+#: compares the two).
+EXIT_CODES: dict[ExitCode, str] = {
+    ExitCode.OK: "OK",
+    ExitCode.ERROR: "unexpected error (a bug): one line on stderr, rerun with `--traceback`",
+    ExitCode.USAGE: "usage error: bad option, bad `--fail-on` expression or unknown gate metric, "
+                    "frame or target; a missing optional dependency",
+    ExitCode.INPUT: "input error: missing, unreadable, binary, undecodable, empty or oversized "
+                    "input; no prose found",
+    ExitCode.MODEL: "model error: a head, lexicon (shipped or `--lexicon`) or `--model` missing, "
+                    "unreadable, unsafe (pickle) or incompatible",
+    ExitCode.PARTIAL: "partial: `framing batch` reported every good article but some failed",
+    ExitCode.THRESHOLD: "threshold: a `--fail-on` gate tripped (or, with `--gate-missing fail`, "
+                        "could not be evaluated)",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
+}
 
 
 class FramingError(Exception):

@@ -18,14 +18,22 @@ in ``frames: {"scores": {...}, "labels": [...]}``) or the entry of a list whose
 unique surname also matches). A metric that an article does not have (the scorer did not run,
 the target is not mentioned) leaves that condition *not evaluated* for that article; the caller
 says so on stderr instead of treating it as a pass or a failure silently.
+
+Strictness (issue 17): ``parse`` checks the grammar; :func:`check` checks every name against
+:data:`METRICS`, the vocabulary of gate metrics, before anything is analysed: an unknown metric,
+field, frame or category, or a metric whose scorer is not run, is a usage error (exit 2) with a
+"did you mean" suggestion. Target names (``stance[KEY]``) are open: they are known only after
+analysis, so :class:`TargetCheck` watches the run and, at its end, names a ``stance[KEY]`` that
+matched no article but is a near-miss of a target the run found (a misspelling: exit 2).
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -269,3 +277,166 @@ def resolve(report: Mapping[str, Any], path: Sequence[Step]) -> float | None:
         if value is not None:
             return value
     return None
+
+
+# -- the vocabulary: what a gate may name (issue 17) -------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """One node of the gate vocabulary.
+
+    ``fields``: the names a following ``.step`` may take; ``key``: what ``[KEY]`` names at this
+    step (``frame``, ``target``, ``category``; None: no key); ``keyed``: the node a key selects;
+    ``number``: the node itself resolves to a number (directly or through its ``score``);
+    ``scorer``: the scorer that must run for the metric to exist (None: always there).
+    """
+
+    fields: Mapping[str, Metric] = field(default_factory=dict)
+    key: str | None = None
+    keyed: Metric | None = None
+    number: bool = True
+    scorer: str | None = None
+
+
+def _numbers(*names: str) -> dict[str, Metric]:
+    return {n: Metric() for n in names}
+
+
+_VOICE = Metric(_numbers("score", "mentions"))
+_STANCE_ENTRY = Metric({**_numbers("score", "mentions"), "author": _VOICE, "quoted": _VOICE})
+#: Every metric a gate may name: the article summary's numbers (README "Gates") and ``article``.
+METRICS: dict[str, Metric] = {
+    "sentiment": Metric(_numbers("score", "lexicon", "min", "max", "spread", "sentences"),
+                        scorer="sentiment"),
+    "sentiment_spread": Metric(scorer="sentiment"),
+    "most_positive": Metric(_numbers("score", "paragraph"), scorer="sentiment"),
+    "most_negative": Metric(_numbers("score", "paragraph"), scorer="sentiment"),
+    "stance": Metric(key="target", keyed=_STANCE_ENTRY, number=False, scorer="stance"),
+    "bias": Metric(_numbers("score", "max", "share_biased", "sentences"), scorer="bias"),
+    "loaded_density": Metric(scorer="loaded_terms"),
+    "loaded_density_author": Metric(scorer="loaded_terms"),
+    "loaded_density_quoted": Metric(scorer="loaded_terms"),
+    "epistemic": Metric(_numbers("hedges", "boosters"), number=False, scorer="loaded_terms"),
+    "loaded_summary": Metric({**_numbers("count", "quoted", "words", "quoted_words"),
+                              "by_category": Metric(key="category", keyed=Metric(), number=False)},
+                             number=False, scorer="loaded_terms"),
+    "frames": Metric(key="frame", keyed=Metric(), number=False, scorer="frames"),
+    "words": Metric(), "sentences": Metric(), "paragraphs": Metric(), "sections": Metric(),
+    "article": Metric(_numbers("chars", "paragraphs", "sentences", "sections"), number=False),
+}
+
+
+def _key_names(kind: str) -> tuple[str, ...]:
+    """The closed sets of ``[KEY]`` values (frames, loaded-term categories)."""
+    if kind == "frame":
+        from .scorers.frames import FRAMES
+
+        return FRAMES
+    if kind == "category":
+        from .lexicon import LOADED_CATEGORIES
+
+        return LOADED_CATEGORIES
+    return ()
+
+
+def suggest(word: str, names: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The closest of ``names`` to ``word`` (case-insensitive), or None."""
+    by_fold: dict[str, str] = {}
+    for n in names:
+        by_fold.setdefault(n.casefold(), n)
+    hit = difflib.get_close_matches(word.casefold(), list(by_fold), n=1, cutoff=cutoff)
+    return by_fold[hit[0]] if hit else None
+
+
+def _unknown(what: str, word: str, cond: Condition, names: Sequence[str]) -> UsageError:
+    close = suggest(word, names)
+    hint = f"did you mean {close}?" if close else f"choose from {', '.join(names)}"
+    return UsageError(f"unknown {what} {word!r} in --fail-on {str(cond)!r}", hint)
+
+
+def check(gates: Gates, scorers: Sequence[str] | None = None) -> None:
+    """Check every name in ``gates`` against :data:`METRICS` before anything runs.
+
+    Args:
+        gates: parsed conditions.
+        scorers: the scorers the run uses (None: the default set).
+
+    Raises:
+        UsageError: an unknown metric, field, frame or category (with a suggestion), a ``[KEY]``
+            where the metric takes none, a metric that is not a number, or one whose scorer is
+            not run.
+    """
+    if scorers is None:
+        from .scorers import DEFAULT_SCORERS
+
+        scorers = DEFAULT_SCORERS
+    for cond in gates.conditions:
+        node: Metric | None = None
+        names: Mapping[str, Metric] = METRICS
+        for i, step in enumerate(cond.path):
+            what = "metric" if i == 0 else f"field of {cond.path[i - 1].name}"
+            found = next((m for n, m in names.items() if n.casefold() == step.name.casefold()), None)
+            if found is None:
+                raise _unknown(what, step.name, cond, sorted(names) or ["(none)"])
+            node = found
+            if i == 0 and node.scorer is not None and node.scorer not in scorers:
+                raise UsageError(f"--fail-on {str(cond)!r} needs the {node.scorer} scorer, "
+                                 f"which this run does not use", f"add {node.scorer} to --scorers")
+            if step.key is not None:
+                if node.key is None or node.keyed is None:
+                    raise UsageError(f"{step.name} takes no [KEY] in --fail-on {str(cond)!r}", HINT)
+                allowed = _key_names(node.key)
+                if allowed and step.key.casefold() not in {a.casefold() for a in allowed}:
+                    raise _unknown(node.key, step.key, cond, allowed)
+                node = node.keyed
+            elif node.key is not None:
+                raise UsageError(f"{step.name} needs a [KEY] in --fail-on {str(cond)!r}",
+                                 f"e.g. {step.name}[{(_key_names(node.key) or ('Trump',))[0]}]")
+            names = node.fields
+        if node is None or not node.number:
+            fields = ", ".join(sorted(node.fields)) if node is not None else ""
+            raise UsageError(f"{cond.metric} is not a number in --fail-on {str(cond)!r}",
+                             f"name one of its fields: {fields}" if fields else HINT)
+
+
+def _target_names(report: Mapping[str, Any]) -> set[str]:
+    """Every name and alias of the targets one report found (its ``targets`` and stance)."""
+    out: set[str] = set()
+    for t in report.get("targets") or []:
+        if isinstance(t, Mapping) and isinstance(t.get("name"), str):
+            out.add(t["name"])
+            out.update(a for a in t.get("aliases") or [] if isinstance(a, str))
+    summary = report.get("summary")
+    for e in (summary.get("stance") if isinstance(summary, Mapping) else None) or []:
+        if isinstance(e, Mapping) and isinstance(e.get("target"), str):
+            out.add(e["target"])
+    return out
+
+
+class TargetCheck:
+    """Target names in gates are known only after analysis: watch the run, then name the
+    ``stance[KEY]`` conditions that matched no article although a target the run found is a
+    near-miss of KEY (a misspelling, not an actor who is simply absent)."""
+
+    def __init__(self, gates: Gates) -> None:
+        self.keys = {str(c): s.key for c in gates.conditions for s in c.path
+                     if s.key is not None and s.name.casefold() == "stance"}
+        self.matched: set[str] = set()
+        self.names: set[str] = set()
+
+    def observe(self, report: Mapping[str, Any], result: GateResult | None) -> None:
+        if not self.keys or result is None:
+            return
+        self.matched.update(c for c in self.keys if c not in result.not_evaluated)
+        self.names |= _target_names(report)
+
+    def misspelt(self) -> list[tuple[str, str, str]]:
+        """``(condition, key, suggestion)`` for each never-matched key close to a found name."""
+        out = []
+        for cond, key in self.keys.items():
+            if cond in self.matched or key is None:
+                continue
+            words = self.names | {n.split()[-1] for n in self.names if n.split()}
+            close = suggest(key, words, cutoff=0.8)
+            if close is not None and close.casefold() != key.casefold():
+                out.append((cond, key, close))
+        return out

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import InputError, ModelError
+from .errors import ModelError
 
 LOADED_CATEGORIES = ("loaded", "name_calling", "exaggeration")
 EPISTEMIC_CATEGORIES = ("hedge", "booster")
@@ -168,20 +168,20 @@ def _parse_weight(raw: str, where: str) -> float:
     try:
         w = float(raw)
     except ValueError:
-        raise InputError(f"bad weight {raw!r} in lexicon {where}", "weights are numbers in [0, 1]") from None
+        raise ModelError(f"bad weight {raw!r} in lexicon {where}", "weights are numbers in [0, 1]") from None
     if not 0.0 <= w <= 1.0:
-        raise InputError(f"weight {w} outside [0, 1] in lexicon {where}", "weights are numbers in [0, 1]")
+        raise ModelError(f"weight {w} outside [0, 1] in lexicon {where}", "weights are numbers in [0, 1]")
     return w
 
 
 def _check(term: str, category: str, where: str) -> None:
     if category not in CATEGORIES:
-        raise InputError(
+        raise ModelError(
             f"unknown category {category!r} in lexicon {where}", f"use one of {', '.join(CATEGORIES)}"
         )
     n = len(term_key(term))
     if n == 0 or n > MAX_TERM_WORDS:
-        raise InputError(f"bad term {term!r} in lexicon {where}", f"a term is 1 to {MAX_TERM_WORDS} words")
+        raise ModelError(f"bad term {term!r} in lexicon {where}", f"a term is 1 to {MAX_TERM_WORDS} words")
 
 
 def parse_tsv(text: str, where: str = "<text>", user: bool = True) -> Lexicon:
@@ -200,7 +200,7 @@ def parse_tsv(text: str, where: str = "<text>", user: bool = True) -> Lexicon:
         if [c.lower() for c in cols[:2]] == ["term", "category"]:
             continue
         if len(cols) < 2:
-            raise InputError(
+            raise ModelError(
                 f"line {no} of lexicon {where} needs term<TAB>category[<TAB>weight]", "see docs/lexicon.md"
             )
         weight = _parse_weight(cols[2], f"{where}:{no}") if len(cols) > 2 and cols[2] else 1.0
@@ -213,17 +213,17 @@ def parse_json(text: str, where: str = "<text>", user: bool = True) -> Lexicon:
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise InputError(f"lexicon {where} is not valid JSON: {exc}") from None
+        raise ModelError(f"lexicon {where} is not valid JSON: {exc}") from None
     header: dict[str, str] = {}
     if isinstance(data, dict):
         header = {str(k): str(v) for k, v in dict(data.get("header", {})).items()}
         data = data.get("entries", [])
     if not isinstance(data, list):
-        raise InputError(f"lexicon {where} must hold a list of entries", "see docs/lexicon.md")
+        raise ModelError(f"lexicon {where} must hold a list of entries", "see docs/lexicon.md")
     entries = []
     for i, item in enumerate(data):
         if not isinstance(item, dict) or "term" not in item or "category" not in item:
-            raise InputError(f"entry {i} of lexicon {where} needs term and category", "see docs/lexicon.md")
+            raise ModelError(f"entry {i} of lexicon {where} needs term and category", "see docs/lexicon.md")
         term, cat = str(item["term"]), str(item["category"])
         _check(term, cat, f"{where}[{i}]")
         entries.append(Entry(term, cat, _parse_weight(str(item.get("weight", 1.0)), f"{where}[{i}]"), user))
@@ -236,9 +236,9 @@ def load_lexicon(path: str | Path, user: bool = True) -> Lexicon:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(f"lexicon file not found: {p}") from None
+        raise ModelError(f"lexicon file not found: {p}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read lexicon {p}: {exc}") from None
+        raise ModelError(f"cannot read lexicon {p}: {exc}") from None
     if p.suffix.lower() == ".json":
         return parse_json(text, str(p), user)
     return parse_tsv(text, str(p), user)

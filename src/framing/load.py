@@ -17,7 +17,7 @@ TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    text: str  # normalised text; every offset in the report points into it
+    text: str  # normalised (Markdown: cleaned, HTML: extracted) text; every offset points into it
     source: str
     format: str  # txt | md | html
     title: str | None = None  # a title known from metadata (HTML <title>), else None
@@ -40,7 +40,7 @@ def read_bytes(source: str, max_bytes: int = MAX_BYTES) -> bytes:
             raise InputError(f"cannot read {source}: {exc.strerror or exc}") from None
     if len(data) > max_bytes:
         raise InputError(f"input too large: {source} is over {max_bytes // (1024 * 1024)} MiB",
-                         "split it, or raise --max-bytes")
+                         "split it into parts under the limit")
     return data
 
 
@@ -94,7 +94,7 @@ def extract_html(html: str, source: str) -> tuple[str, str | None]:
     if text:
         # Blank lines separate trafilatura's paragraphs; a single newline inside one is the
         # page source's line wrapping, not a paragraph break.
-        text = re.sub(r"(?<!\n)\n(?![\n#])", " ", _strip_emphasis(text))
+        text = re.sub(r"(?<!\n)\n(?![\n#])", " ", clean_markdown(text))
     if not text or not text.strip():
         raise InputError(f"no article text found in HTML: {source}",
                          "the page may be a script-rendered shell; save the rendered text instead")
@@ -103,21 +103,42 @@ def extract_html(html: str, source: str) -> tuple[str, str | None]:
     return normalise(text), title
 
 
-_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"
+                       r"|(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
 
 
 def _strip_emphasis(text: str) -> str:
-    """Drop Markdown bold/italic markers that trafilatura writes around emphasised words."""
-    return _EMPHASIS.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(3), text)
+    """Drop Markdown bold/italic markers (``**b**``, ``__b__``, ``*i*``, ``_i_``); the words stay."""
+    return _EMPHASIS.sub(lambda m: next(g for g in m.groups()[1:] if g is not None), text)
+
+
+#: ``![alt](src)``, ``[text](url "title")``, ``[text][ref]``, ``[text][]``: the visible text stays.
+_LINK = re.compile(r"!?\[([^\]\n]*)\](?:\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)|\[[^\]\n]*\])")
+_LINK_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*\S+.*$\n?", re.M)  # [ref]: https://... lines
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_CODE = re.compile(r"(`+)(?=\S)([^`\n]+?)(?<=\S)\1")
+
+
+def clean_markdown(text: str) -> str:
+    """Markdown inline syntax -> the prose a reader sees: emphasis markers, link and image
+    syntax (the text stays, the URL goes), link reference definitions, autolink brackets and
+    code backticks. Headings (``#``) and paragraph breaks stay: they become sections and
+    paragraphs. The result is the article text: every offset in the report points into it."""
+    text = _LINK_DEF.sub("", text)
+    text = _LINK.sub(lambda m: m.group(1), text)
+    text = _AUTOLINK.sub(lambda m: m.group(1), text)
+    text = _CODE.sub(lambda m: m.group(2), text)
+    return _strip_emphasis(text)
 
 
 def load_text(text: str, source: str = "<text>", fmt: str | None = None) -> Document:
     """Build a Document from text already in memory (batch JSONL records, the library API)."""
     fmt = sniff_format(source, text, fmt)
     title = None
-    if fmt == "html":
+    if fmt == "html":  # trafilatura's output is Markdown: its headings become sections
         text, title = extract_html(text, source)
-        fmt = "md"  # trafilatura's output is Markdown; its headings become sections
+    elif fmt == "md":
+        text = clean_markdown(text)
     if not text.strip():
         raise InputError(f"empty input: {source}" if not text else f"only whitespace: {source}")
     return Document(text=text, source=source, format=fmt, title=title)

@@ -186,7 +186,7 @@ def segment(doc: Document) -> Article:
     for block in _blocks(doc):
         para: list[tuple[int, int]] = []
         for s, e in block:
-            m = _MD_HEADING.match(text[s:e]) if doc.format == "md" or text[s] == "#" else None
+            m = _MD_HEADING.match(text[s:e]) if doc.format in ("md", "html") or text[s] == "#" else None
             if m:
                 if para:
                     items.append(("para", para[0][0], para[-1][1]))

@@ -134,3 +134,54 @@ def test_console_check_catches_errors(tmp_path: Path) -> None:
     msgs = console_messages(chromium(bad, tmp_path, "--dump-dom").stderr)
     assert any("undefinedFunction" in m for m in msgs), msgs
     assert any("Content Security Policy" in m for m in msgs), msgs
+
+
+#: Test-only probe for the page layout (issue 17): where the findings and the first chart are,
+#: how many findings items there are, which data blocks are collapsed, and, with every <details>
+#: opened, whether any table or block is wider than its box (horizontal scrolling).
+LAYOUT = """<script>(function(){var b=document.body,top=function(e){return e?String(Math.round(
+e.getBoundingClientRect().top+window.scrollY)):"none";};
+b.setAttribute("data-probe-findings",top(document.getElementById("h-findings")));
+b.setAttribute("data-probe-chart",top(document.querySelector("svg.chart")));
+b.setAttribute("data-probe-profile",top(document.getElementById("h-profile")));
+b.setAttribute("data-probe-evidence",top(document.getElementById("h-text")));
+b.setAttribute("data-probe-items",String(document.querySelectorAll("ol.findings > li").length));
+var closed=0;document.querySelectorAll("details").forEach(function(d){if(!d.open)closed++;d.open=true;});
+b.setAttribute("data-probe-closed",String(closed));
+var wide=[];document.querySelectorAll(".scroll,table,dl,figure").forEach(function(e){
+if(e.scrollWidth>e.clientWidth+1)wide.push(e.tagName+":"+e.scrollWidth+">"+e.clientWidth);});
+b.setAttribute("data-probe-wide",wide.join(" "));
+b.setAttribute("data-probe-overflow",String(document.documentElement.scrollWidth-window.innerWidth));
+})();</script>"""
+
+
+def test_browser_page_opens_with_findings_and_fits_1280(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Findings (a list), then the section table and charts, the evidence last; data blocks
+    collapsed; nothing scrolls sideways at 1280 px even with every block open. The screenshot
+    of the first screen is kept as tmp_path/first-screen.png for a human look."""
+    path, report = page
+    findings = report["comparison"]["findings"]
+    assert len(findings) >= 2
+    probe = tmp_path / "layout.html"
+    probe.write_text(path.read_text(encoding="utf-8").replace("</body>", LAYOUT + "</body>"),
+                     encoding="utf-8")
+    res = chromium(probe, tmp_path, "--dump-dom", "--window-size=1280,1000")
+    assert console_messages(res.stderr) == []
+    body = dict(re.findall(r'data-probe-([a-z]+)="([^"]*)"', res.stdout))
+    at = {k: int(body[k]) for k in ("findings", "profile", "chart", "evidence")}
+    assert at["findings"] < at["profile"] < at["chart"] < at["evidence"], at
+    assert at["findings"] < 1000  # on the first screen
+    assert int(body["items"]) == len(findings)  # a list item per finding, not one joined line
+    assert int(body["closed"]) >= len(report["sections"]) + 2  # evidence and data blocks collapsed
+    assert body["wide"] == "" and int(body["overflow"]) <= 0, body["wide"]
+
+    shot = tmp_path / "first-screen.png"
+    res = chromium(path, tmp_path, f"--screenshot={shot}", "--window-size=1280,1400")
+    assert res.returncode == 0 and shot.exists(), res.stderr[-2000:]
+    width, height, _, _ = decode(shot, max_rows=1)
+    assert (width, height) == (1280, 1400)
+    variance, colours = stats(shot, step=3, max_rows=700)
+    assert variance > 200 and colours > 50
+    keep = os.environ.get("FRAMING_SCREENSHOT_DIR")  # e.g. to look at it: FRAMING_SCREENSHOT_DIR=/tmp
+    if keep:
+        shutil.copy(shot, Path(keep) / "framing-first-screen.png")

@@ -53,12 +53,15 @@ dl.facts{display:flex;flex-wrap:wrap;gap:.4rem 1.75rem;margin:.75rem 0}
 dl.facts div{min-width:7rem}
 dl.facts dt{font-size:.8rem;color:var(--muted);text-transform:uppercase;letter-spacing:.03em}
 dl.facts dd{margin:0;font-size:1.15rem;font-weight:600;font-variant-numeric:tabular-nums}
+ol.findings{margin:.5rem 0 1rem;padding-left:1.6rem;font-size:1.05rem}
+ol.findings li{margin:.35rem 0;padding-left:.2rem}
 nav.toc ol{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;padding:0;list-style:none;margin:.5rem 0}
 table{border-collapse:collapse;width:100%;font-size:.92rem;margin:.5rem 0}
 th,td{padding:.35rem .5rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 thead th{background:var(--soft);font-weight:600}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .scroll{overflow-x:auto}
+.fit table{table-layout:fixed}.fit th,.fit td{overflow-wrap:anywhere;font-size:.85rem;padding:.25rem .3rem}
 .nw{white-space:nowrap}
 figure{margin:1rem 0 1.5rem}
 figcaption{font-size:.9rem;margin-top:.35rem}
@@ -195,13 +198,19 @@ def _generic(value: Any, depth: int = 0) -> str:
         items = "".join(f"<div><dt>{_e(k)}</dt><dd>{_generic(v, depth + 1)}</dd></div>"
                         for k, v in value.items())
         return f'<dl class="generic">{items}</dl>'
+    if value and all(isinstance(v, dict) for v in value) and depth >= 2:
+        # inside a table cell: one compact line per entry, not a table squeezed into the cell
+        return "".join('<div class="compact">' + " · ".join(
+            f"{_e(k)} {_generic(x, depth + 1)}" for k, x in v.items() if not isinstance(x, dict | list))
+            + "</div>" for v in value[:50])
     if value and all(isinstance(v, dict) for v in value):
         keys: list[str] = []
         for v in value:
             keys += [k for k in v if k not in keys]
         keys = keys[:12]
-        return _table([_e(k) for k in keys],
-                      ([_generic(v.get(k), depth + 1) for k in keys] for v in value[:200]))
+        table = _table([_e(k) for k in keys],
+                       ([_generic(v.get(k), depth + 1) for k in keys] for v in value[:200]))
+        return f'<div class="fit">{table}</div>'  # fixed layout: fits the page, never scrolls
     return ", ".join(_generic(v, depth + 1) for v in value[:200]) or "–"
 
 
@@ -731,17 +740,40 @@ def _targets_table(value: Any) -> str | None:
               "author's voice counts mentions outside quotations, quoted voices those inside.</p>")
 
 
+def _findings_of(report: Report) -> list[str]:
+    """The report's findings (``comparison.findings``): plain sentences, in the report's order."""
+    comp = report.get("comparison")
+    found = comp.get("findings") if isinstance(comp, dict) else None
+    return [str(f) for f in found if isinstance(f, str | int | float)] if isinstance(found, list) else []
+
+
+def _findings(report: Report) -> str:
+    """What the page opens with: the findings as a list, one claim per item."""
+    found = _findings_of(report)
+    if not found:
+        return ""
+    items = "".join(f"<li>{_e(f)}</li>" for f in found)
+    return (f'<section aria-labelledby="h-findings"><h2 id="h-findings">Findings</h2>'
+            f'<ol class="findings">{items}</ol><p class="note">Each finding compares a section with '
+            "the rest of the article; the section table, the charts and the evidence under each "
+            "section of the article below show the figures behind it.</p></section>")
+
+
 def _extras(report: Report) -> str:
-    """Top-level keys added by report hooks (``targets``, ``comparison`` ...); unknown shapes are
-    rendered generically."""
+    """Top-level keys added by report hooks (``targets``, ``comparison`` ...), each a collapsed
+    data block (the findings are shown at the top, not repeated); unknown shapes are rendered
+    generically."""
     out = []
     for key, value in report.items():
+        if key == "comparison" and isinstance(value, dict):
+            value = {k: v for k, v in value.items() if k != "findings"}
         if key in _KNOWN or value in (None, [], {}):
             continue
         hid = f"h-x-{_slug(key)}"
         content = (_targets_table(value) if key == "targets" else None) or _generic(value)
-        out.append(f'<section aria-labelledby="{hid}"><h2 id="{hid}">'
-                   f'{_e(key.replace("_", " ").capitalize())}</h2>{content}</section>')
+        title = _e(key.replace("_", " ").capitalize())
+        out.append(f'<section aria-labelledby="{hid}"><h2 id="{hid}">{title}</h2>'
+                   f"<details><summary>Data: {title.lower()}</summary>{content}</details></section>")
     return "".join(out)
 
 
@@ -765,11 +797,14 @@ def render_html(report: Report) -> str:
     """The whole report for one article as one self-contained HTML page."""
     ids = _Ids()
     stance = _stance_units(report.get("sections", []))
-    extras = _extras(report)
-    toc = [("h-profile", "Sections"), ("h-charts", "Charts"), ("h-text", "Article and evidence")]
+    findings, extras = _findings(report), _extras(report)
+    toc = [("h-findings", "Findings")] if findings else []
+    toc += [("h-profile", "Sections"), ("h-charts", "Charts")]
     if extras:
         toc += [(m, t) for m, t in re.findall(r'<h2 id="(h-x-[^"]+)">([^<]+)</h2>', extras)]
-    body = (_header(report) + _toc(toc) + '<main id="main">' + _profile(report, stance)
+    toc.append(("h-text", "Article and evidence"))
+    # findings first, then the section table and charts, the data, and the evidence last
+    body = (_header(report) + _toc(toc) + '<main id="main">' + findings + _profile(report, stance)
             + _charts(report, ids, stance) + extras + _article(report) + "</main>" + _footer(report))
     return _document(f"{report.get('title') or '(untitled)'} · framing report", body)
 

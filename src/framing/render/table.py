@@ -29,6 +29,42 @@ EXPLAINERS: list[Callable[[Report, Console], RenderableType | None]] = []
 BAR_HALF = 5
 
 
+def fit(table: Table, console: Console, drop: list[str], inset: int = 0) -> Table:
+    """Drop whole columns, in the order ``drop`` names them (least important first), until the
+    table's narrowest layout fits the console (less ``inset`` for a surrounding panel), instead
+    of letting Rich squeeze every column until words break letter by letter. Dropped columns
+    are named in the caption, never hidden silently. A header in ``drop`` may be a prefix
+    ("*" at its end) that matches several columns, dropped right to left."""
+    width = max(20, console.width - inset)
+    hidden: list[str] = []
+
+    def too_wide() -> bool:
+        """Rich would squeeze a column below its narrowest readable width, or crop the table."""
+        opts = console.options.update_width(width)
+        extra = table._extra_width
+        widths = table._calculate_column_widths(console, opts.update_width(width - extra))
+        mins = [table._measure_column(console, opts, c).minimum for c in table.columns]
+        return sum(widths) + extra > width or any(w < m for w, m in zip(widths, mins, strict=True))
+
+    for name in drop:
+        while too_wide():
+            match = [c for c in table.columns if str(c.header) == name
+                     or (name.endswith("*") and str(c.header).startswith(name[:-1]))]
+            if not match:
+                break
+            table.columns.remove(match[-1])
+            hidden.append(str(match[-1].header))
+            if not name.endswith("*"):
+                break
+    if hidden:
+        for i, c in enumerate(table.columns):
+            c._index = i
+        note = f"narrow terminal: {', '.join(hidden)} not shown (widen it, or --format json)"
+        table.caption = f"{table.caption}\n{note}" if table.caption else note
+        table.caption_justify, table.caption_style = "left", "dim"
+    return table
+
+
 def bar(score: float | None, half: int = BAR_HALF) -> Text:
     """A diverging bar for a score in [-1, 1]: red cells left of the centre, green right."""
     t = Text()
@@ -138,9 +174,9 @@ def render_table(report: Report, console: Console, explain: bool = False) -> Non
     parts: list[RenderableType] = [header(report)]
     if (first := profile_panel(report, console)) is not None:  # issue 5: the first view
         parts.append(first)
-    parts.append(section_table(report))
+    parts.append(fit(section_table(report), console, ["Most + / − ¶", "Spread", "¶"]))
     if (framing := framing_table(report)) is not None:
-        parts.append(framing)
+        parts.append(fit(framing, console, ["Top loaded terms", "Frames", "Ld/100w"]))
     for panel in PANELS:
         r = panel(report, console)
         if r is not None:
@@ -221,6 +257,9 @@ def stance_panel(report: Report, console: Console) -> RenderableType | None:
         by = {d["target"]: d.get("author") for d in sec.get("stance", [])}
         mx.add_row(str(sec["index"] + 1), _heading(sec),
                    *[_stance_cell(by.get(n), with_bar=False) for n in cols])
+    # narrow terminals: the quoted voices stay (they are what the author's voice is not)
+    fit(top, console, ["Label", "Author", "Mentions"])
+    fit(mx, console, [cols[-k] for k in range(1, len(cols))])  # least-mentioned targets first
     return Group(top, mx)
 
 
@@ -425,6 +464,7 @@ def profile_panel(report: Report, console: Console) -> RenderableType | None:
             f.append(line)
         parts.append(Text("Findings", style="bold"))
         parts.append(f)
+    fit(t, console, ["Top frame", "Bias", "Ld/100w"], inset=4)  # the panel's border and padding
     return Panel(Group(*parts), title=Text("Section profiles", style="bold"), title_align="left",
                  box=box.ROUNDED)
 # ---- end section profiles --------------------------------------------------------------------
