@@ -313,10 +313,8 @@ def _deviation(metric: dict[str, Any], s: int) -> dict[str, Any] | None:
     var = (t.wvv - w * d * d) / w_rest - mean_c * mean_c if count >= 2 else 0.0
     sd = max(math.sqrt(var) if var > 0 else 0.0, FLOOR[metric["kind"]])
     z = (v - rest) / sd
-    if metric["kind"] == "frame":  # rest shown as the mean probability elsewhere
-        rest_shown = (t.wd - w * _display(metric, v)) / w_rest
-    else:
-        rest_shown = rest
+    # frames: rest shown as the mean probability elsewhere
+    rest_shown = (t.wd - w * _display(metric, v)) / w_rest if metric["kind"] == "frame" else rest
     if metric["kind"] == "frame" and max(_display(metric, v), rest_shown) < FRAME_PRESENT:
         return None
     return {
