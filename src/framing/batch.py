@@ -403,7 +403,7 @@ def _named(exc: TimedOut, work: _Work) -> TimedOut:
 
 
 # -- writers ---------------------------------------------------------------------------------
-def _atomic_write(path: Path, text: str) -> None:
+def _atomic_write(path: Path, text: str | bytes) -> None:
     from .fsutil import atomic_write
 
     atomic_write(path, text)
@@ -416,10 +416,16 @@ class JsonlWriter:
         self.stream = stream
 
     def write(self, outcome: Outcome) -> None:
-        from .render.json import dumps_line
+        from .render.json import dump_bytes
 
-        self.stream.write(dumps_line(outcome.to_json()))
-        self.stream.flush()
+        line = dump_bytes(outcome.to_json(), indent=False)  # a long article's line runs to MBs
+        if hasattr(self.stream, "buffer"):
+            self.stream.flush()
+            self.stream.buffer.write(line)
+            self.stream.buffer.flush()
+        else:
+            self.stream.write(line.decode("utf-8"))
+            self.stream.flush()
 
     def close(self) -> None:
         pass
@@ -443,10 +449,10 @@ class DirWriter:
         return stem + ".json"
 
     def write(self, outcome: Outcome) -> None:
-        from .render.json import dumps
+        from .render.json import dump_bytes
 
         path = self.dir / self.name_for(outcome.id)
-        _atomic_write(path, dumps(outcome.to_json()))
+        _atomic_write(path, dump_bytes(outcome.to_json()))
         self.written.append(path)
 
     def close(self) -> None:

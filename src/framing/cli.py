@@ -138,10 +138,16 @@ def make_console(color: Color, file: Any = None, width: int | None = None) -> An
     return Console(**kwargs)
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Write to ``output`` atomically (temp file + rename), or to stdout."""
+def write_output(text: str | bytes, output: Path | None) -> None:
+    """Write to ``output`` atomically (temp file + rename), or to stdout; bytes (a long report's
+    JSON) go out as they are, without a str copy."""
     if output is None:
-        sys.stdout.write(text)
+        if isinstance(text, bytes) and hasattr(sys.stdout, "buffer"):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+            return
+        sys.stdout.write(text.decode("utf-8") if isinstance(text, bytes) else text)
         sys.stdout.flush()
         return
     from .fsutil import atomic_write
@@ -225,7 +231,7 @@ def analyze(
     with reported(traceback):
         from .load import load
         from .pipeline import Pipeline
-        from .render.json import dumps, to_dict
+        from .render.json import dump_bytes, to_dict
         from .target_specs import combine
 
         fmt = resolve_format(fmt, output)
@@ -235,9 +241,7 @@ def analyze(
         doc = load(article, None if input_format == "auto" else input_format, encoding)
         report = to_dict(pipe.analyze(doc, targets))
         if fmt in (Format.json, Format.jsonl):
-            from .render.json import dumps_line
-
-            write_output(dumps(report) if fmt is Format.json else dumps_line(report), output)
+            write_output(dump_bytes(report, indent=fmt is Format.json), output)
         elif fmt is Format.html:
             from .render.html import render_html
 
