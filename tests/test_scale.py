@@ -1,9 +1,10 @@
 """Issue 17: time and memory that grow linearly with length.
 
 Nothing here times anything: the encoder's chunks are counted, and the work after the encoder
-is measured in Python function calls (``sys.setprofile``), which are deterministic. 8x the
-sections must cost about 8x the calls; the old section comparison (every section against
-every other) cost ~50x.
+is measured in function calls (``sys.setprofile``, builtins included), which are
+deterministic. 8x the sections must cost about 8x the calls; the old section comparison (every
+section against every other) cost ~50x, and so did counting quoted words by scanning every
+quote of the article for each sentence.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from framing.load import load, load_text
 PARAS = [
     "The council approved the reckless budget after a furious debate on Tuesday.",
     "Residents praised the new park and said the volunteers did wonderful work.",
-    "Officials warned that the corrupt contractors had lied about the costs again.",
+    'Officials warned that "the corrupt contractors had lied" about the costs again.',
     "The mayor said the plan would create jobs and lower taxes for every family.",
 ]
 
@@ -37,12 +38,12 @@ def headed(n: int) -> str:
 
 
 def calls(fn: Callable[[], Any]) -> int:
-    """Python function calls made by ``fn()`` (deterministic, unlike its time)."""
+    """Python and builtin function calls made by ``fn()`` (deterministic, unlike its time)."""
     n = 0
 
     def count(frame: Any, event: str, arg: Any) -> None:
         nonlocal n
-        if event == "call":
+        if event in ("call", "c_call"):
             n += 1
 
     sys.setprofile(count)
@@ -89,6 +90,25 @@ def test_scale_report_work_grows_linearly_with_sections(analyses) -> None:  # ty
             assert c_big <= 10 * c_small, (name, c_small, c_big)
     finally:
         io_null.close()
+
+
+def test_scale_quoted_words_do_not_scan_every_quote_per_sentence() -> None:
+    """Quoted words per sentence (loaded-term densities of every unit) look up the quotes near
+    the sentence, not all of the article's: 8x the quoted paragraphs, about 8x the calls."""
+    from framing.scorers.loaded_terms import _quoted_words
+    from framing.segment import segment
+
+    def article(n: int) -> Any:
+        return segment(load_text("\n\n".join([PARAS[2]] * n) + "\n", f"quotes-{n}"))
+
+    small, big = article(50), article(400)
+    assert len(big.quotes) == 400
+    work = [calls(lambda a=a: [_quoted_words(a, s.start, s.end) for s in a.sentences])
+            for a in (small, big)]
+    assert work[1] <= 10 * work[0], work
+    brute = [sum(big.words(max(qs, s.start), min(qe, s.end)) for qs, qe in big.quotes
+                 if max(qs, s.start) < min(qe, s.end)) for s in big.sentences]
+    assert [_quoted_words(big, s.start, s.end) for s in big.sentences] == brute
 
 
 @pytest.mark.model
