@@ -78,8 +78,9 @@ def peak_run(args: list[str]) -> tuple[float, float, float]:
 
 def seed_times(k: int) -> str:
     """The seed's title and then its body ``k`` times (same sections, paragraphs, sentences)."""
-    title, _, body = SEED.read_text(encoding="utf-8").partition("\n")
-    return title + "\n" + "\n".join([body.rstrip("\n")] * k) + "\n"
+    text = SEED.read_text(encoding="utf-8")
+    title, _, body = text.partition("\n")
+    return title + "\n" + "\n".join([body.rstrip("\n")] * k) + "\n" * text.endswith("\n")
 
 
 def headed_sections(n: int) -> str:
