@@ -2,8 +2,8 @@
 
 Inputs are files, directories (walked for .txt/.md/.html files, sorted) and globs, or JSONL
 records ``{"id", "text", "title"?, "targets"?, "format"?}`` from a file or stdin. Every input
-becomes one :class:`Outcome`, in input order: a report, or an error ``{"code", "message"}``
-naming why that article was skipped. One bad article never stops the run; only errors that
+becomes one :class:`Outcome` (in input order, or as each is done): a report, or an error
+``{"code", "message"}`` naming why that article was skipped. One bad article never stops the run; only errors that
 concern every article (the model cannot load) do.
 
 Articles that miss the cache are segmented up front and scored a group at a time, so sentences
