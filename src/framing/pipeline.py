@@ -32,10 +32,10 @@ log = logging.getLogger("framing")
 #: Articles are encoded together until their sentences reach this many (bounded memory in batch).
 CHUNK_SENTENCES = 2048
 #: Sentences encoded and scored at a time: the token states of at most this many sentences are
-#: alive at once (about 20 MB at the seed's 26 word pieces a sentence), however long the article.
+#: alive at once (about 10 MB at the seed's 26 word pieces a sentence), however long the article.
 #: The default encoder's output does not depend on which sentences share a batch, so the results
 #: are the same as encoding everything at once.
-ENCODE_CHUNK = 512
+ENCODE_CHUNK = 256
 
 
 @dataclass
