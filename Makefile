@@ -4,7 +4,7 @@ VENV    ?= .venv
 export HF_HUB_OFFLINE = 1
 export TRANSFORMERS_OFFLINE = 1
 
-.PHONY: help install test lint models eval eval-q8 bench clean
+.PHONY: help install test lint models eval eval-q8 bench bench-sweep clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -34,8 +34,11 @@ eval:  ## dev metrics: each head on its dev split, then end-to-end through the C
 eval-q8:  ## the same dev metrics with the opt-in minilm-q8 encoder under the shipped heads
 	$(PY) -m framing.train eval --model minilm-q8
 
-bench:  ## timings: cold/warm start, --help, RSS, throughput vs the encoder floor
+bench:  ## timings: cold/warm start, --help, RSS, throughput vs the encoder floor, length sweep
 	$(PY) -m framing.bench
+
+bench-sweep:  ## the length sweep alone: time and peak RSS for 1x/8x/64x the seed, 250/2,000 sections
+	$(PY) -m framing.bench sweep
 
 clean:
 	rm -rf .cache .pytest_cache build dist

@@ -124,11 +124,11 @@ def test_batch_shares_encoder_batches_and_isolates_a_failing_chunk(pipeline, mon
     calls: list[int] = []
     real = pipeline.analyze_articles
 
-    def spy(articles):  # type: ignore[no-untyped-def]
+    def spy(articles, deadline=None):  # type: ignore[no-untyped-def]
         calls.append(len(articles))
         if any("POISON" in a.text for a, _ in articles):
             raise RuntimeError("scorer crashed")
-        return real(articles)
+        return real(articles, deadline)
 
     monkeypatch.setattr(pipeline, "analyze_articles", spy)
     items = [b.Item(id=f"r{i}", text=t) for i, t in enumerate(ARTICLES.values())]
@@ -148,7 +148,8 @@ def test_batch_shares_encoder_batches_and_isolates_a_failing_chunk(pipeline, mon
 def test_batch_chunks_bound_the_encoder_batch(pipeline, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     calls: list[int] = []
     real = pipeline.analyze_articles
-    monkeypatch.setattr(pipeline, "analyze_articles", lambda a: calls.append(len(a)) or real(a))
+    monkeypatch.setattr(pipeline, "analyze_articles",
+                        lambda a, deadline=None: calls.append(len(a)) or real(a, deadline))
     items = [b.Item(id=f"r{i}", text=t) for i, t in enumerate(list(ARTICLES.values()) * 2)]
     out = run(items, pipeline, chunk_sentences=4)  # each article has 2-3 sentences
     assert [o.id for o in out] == [i.id for i in items]
@@ -160,7 +161,7 @@ def test_batch_record_targets_reach_the_pipeline(pipeline, monkeypatch) -> None:
     seen: list[object] = []
     real = pipeline.analyze_articles
     monkeypatch.setattr(pipeline, "analyze_articles",
-                        lambda arts: seen.extend(t for _, t in arts) or real(arts))
+                        lambda arts, deadline=None: seen.extend(t for _, t in arts) or real(arts, deadline))
     lines = [json.dumps({"id": "a", "text": "Acme Corp fired workers. Acme denied it.",
                          "targets": {"Acme": ["Acme Corp"]}}),
              json.dumps({"id": "b", "text": "The mayor opened a park. She was cheered."})]
@@ -293,7 +294,9 @@ def test_batch_cli_partial_run(tmp_path: Path, runner) -> None:  # type: ignore[
     res2 = runner.invoke(app, ["batch", str(tmp_path / "in"), str(tmp_path / "gone.txt"), "-q",
                                "--cache-dir", str(tmp_path / "cache")])
     assert res2.exit_code == ExitCode.PARTIAL
-    assert res2.stdout == res.stdout
+    # the same records; errors and cache hits stream out as soon as they are known, so the
+    # order may differ without --ordered
+    assert sorted(res2.stdout.splitlines()) == sorted(res.stdout.splitlines())
     assert len(res2.stderr.splitlines()) == 5
 
 
@@ -337,11 +340,16 @@ def test_batch_cli_gates_and_outputs(tmp_path: Path, runner) -> None:  # type: i
     assert [r["id"] for r in rows].count(str(paths["angry.md"])) == 1  # one "# Outrage" section
     assert {"sentiment.score", "section", "heading"} <= set(rows[0])
 
-    # --fail-fast stops at the first bad input with its own exit code
+    # --fail-fast stops at the first bad input with its own exit code: in input order with
+    # --ordered; else at once, before the article read ahead of it is finished
+    res = runner.invoke(app, ["batch", str(paths["calm.txt"]), str(tmp_path / "gone.txt"),
+                              str(paths["happy.txt"]), *common, "--fail-fast", "--ordered"])
+    assert res.exit_code == ExitCode.INPUT
+    assert [r["id"] for r in _jsonl(res.stdout)] == [str(paths["calm.txt"]), str(tmp_path / "gone.txt")]
     res = runner.invoke(app, ["batch", str(paths["calm.txt"]), str(tmp_path / "gone.txt"),
                               str(paths["happy.txt"]), *common, "--fail-fast"])
     assert res.exit_code == ExitCode.INPUT
-    assert [r["id"] for r in _jsonl(res.stdout)] == [str(paths["calm.txt"]), str(tmp_path / "gone.txt")]
+    assert [r["id"] for r in _jsonl(res.stdout)] == [str(tmp_path / "gone.txt")]
 
 
 @pytest.mark.model
@@ -350,12 +358,19 @@ def test_batch_cli_jsonl_stdin(runner, tmp_path: Path) -> None:  # type: ignore[
 
     stdin = "\n".join([json.dumps({"id": "r1", "text": ARTICLES["calm.txt"], "title": "Budget"}),
                        "{broken", json.dumps({"id": "r3", "text": ""})]) + "\n"
-    res = runner.invoke(app, ["batch", "--input", "-", "--no-cache"], input=stdin)
+    res = runner.invoke(app, ["batch", "--input", "-", "--no-cache", "--ordered"], input=stdin)
     assert res.exit_code == ExitCode.PARTIAL, res.output
     lines = _jsonl(res.stdout)
-    assert [r["id"] for r in lines] == ["r1", "<stdin>:2", "r3"]
+    assert [r["id"] for r in lines] == ["r1", "<stdin>:2", "r3"]  # --ordered: input order
     assert lines[0]["title"] == "Budget"
     assert lines[2]["error"] == {"code": 3, "message": "empty input: r3"}
+    # by default each result is written as soon as it is known: the two bad records do not
+    # wait for r1's analysis
+    res = runner.invoke(app, ["batch", "--input", "-", "--no-cache"], input=stdin)
+    assert res.exit_code == ExitCode.PARTIAL, res.output
+    unordered = _jsonl(res.stdout)
+    assert [r["id"] for r in unordered] == ["<stdin>:2", "r3", "r1"]
+    assert sorted(map(json.dumps, unordered)) == sorted(map(json.dumps, lines))
 
 
 def test_batch_cli_usage_errors(runner) -> None:  # type: ignore[no-untyped-def]

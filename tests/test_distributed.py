@@ -72,6 +72,11 @@ def test_distributed_matches_local_run_in_order(client, corpus, pipeline) -> Non
     list(dist.run_distributed(corpus, opts, client=client, partition=2))
     assert client.run(dist.pipeline_builds) == builds
 
+    # unordered (the CLI default): partitions come back as they finish, every input once
+    fast = list(dist.run_distributed(corpus, opts, client=client, partition=3, ordered=False))
+    assert sorted(o.id for o in fast) == sorted(i.id for i in corpus)
+    assert {o.id: o.ok for o in fast} == {o.id: o.ok for o in local}
+
 
 @pytest.mark.model
 @pytest.mark.slow
@@ -90,7 +95,7 @@ def test_distributed_cli_local_cluster(corpus, runner) -> None:  # type: ignore[
     from framing.cli import app
 
     paths = [i.id for i in corpus[:4]]
-    res = runner.invoke(app, ["batch", *paths, "--workers", "1", "--no-cache", "-q"])
+    res = runner.invoke(app, ["batch", *paths, "--workers", "1", "--no-cache", "-q", "--ordered"])
     assert res.exit_code == 5, res.output
     lines = [json.loads(x) for x in res.stdout.splitlines()]
     assert [r["id"] for r in lines] == paths

@@ -2,14 +2,18 @@
 
 Inputs are files, directories (walked for .txt/.md/.html files, sorted) and globs, or JSONL
 records ``{"id", "text", "title"?, "targets"?, "format"?}`` from a file or stdin. Every input
-becomes one :class:`Outcome`, in input order: a report, or an error ``{"code", "message"}``
-naming why that article was skipped. One bad article never stops the run; only errors that
+becomes one :class:`Outcome` (in input order, or as each is done): a report, or an error
+``{"code", "message"}`` naming why that article was skipped. One bad article never stops the run; only errors that
 concern every article (the model cannot load) do.
 
-Articles that miss the cache are segmented up front and scored a chunk at a time, so sentences
-from many articles share encoder batches (``Pipeline.analyze_articles``); memory stays bounded
-by the chunk size. If a chunk fails as a whole, its articles are retried one by one so that
-only the bad one is lost.
+Articles that miss the cache are segmented up front and scored a group at a time, so sentences
+from many short articles share encoder batches (``Pipeline.analyze_articles``); a long article
+(a group's worth of sentences or more) runs alone and streams through the encoder in chunks, so
+memory stays bounded whatever the length. If a group fails as a whole, its articles are retried
+one by one so that only the bad one is lost. Each result is yielded as soon as its group is done
+(errors and cache hits at once; long articles after the short ones read meanwhile), or in input
+order with ``ordered=True`` (``--ordered``). ``BatchOptions.timeout`` (``--timeout``) turns an
+article that runs too long into an error outcome and the run goes on.
 
 The CLI (``framing batch``) is a thin layer over :func:`run_batch`; see docs/batch.md.
 """
@@ -22,12 +26,14 @@ import json
 import logging
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import ExitCode, FramingError, InputError
+from .deadline import Deadline, TimedOut, check
+from .errors import ExitCode, FramingError, InputError, UsageError
 from .gates import GateResult, Gates
 
 log = logging.getLogger("framing")
@@ -176,7 +182,8 @@ class BatchOptions:
     input_format: str | None = None
     encoding: str = "utf-8"
     cache_dir: str | None = None  # None: no cache
-    chunk_sentences: int = 0  # 0: pipeline.CHUNK_SENTENCES
+    chunk_sentences: int = 0  # sentences per group of short articles; 0: pipeline.ENCODE_CHUNK
+    timeout: float | None = None  # seconds per article (--timeout); None: no limit
 
     def pipeline(self) -> Any:
         from .pipeline import Pipeline
@@ -214,6 +221,7 @@ class _Work:
     article: Any
     targets: Any
     key: str | None
+    prep_s: float = 0.0  # seconds spent loading and segmenting (counts toward --timeout)
 
 
 def merge_targets(common: Mapping[str, list[str]] | None,
@@ -223,43 +231,74 @@ def merge_targets(common: Mapping[str, list[str]] | None,
     return out or None
 
 
+#: Unordered runs set aside at most this many long articles (a group's worth of sentences or
+#: more) while the short ones behind them are read and scored; the oldest goes first beyond that.
+DEFER_LONG = 2
+
+
 def process(items: Iterable[Item], options: BatchOptions, pipe: Any = None,
-            cache: Any = None) -> Iterator[Outcome]:
-    """Analyse items in input order, sharing encoder batches, capturing per-article errors.
+            cache: Any = None, *, ordered: bool = True,
+            progress: Callable[[int], None] | None = None) -> Iterator[Outcome]:
+    """Analyse items, sharing encoder batches, capturing per-article errors.
 
     Args:
         items: inputs, consumed lazily.
         options: pipeline and input options (``options.cache_dir`` opens a cache unless
-            ``cache`` is given).
+            ``cache`` is given; ``options.timeout`` limits each article).
         pipe: a loaded ``Pipeline`` to reuse (built from ``options`` when None).
         cache: a :class:`framing.cache.Cache` (or None).
+        ordered: yield in input order; otherwise each outcome as soon as it is ready (errors
+            and cache hits at once, long articles after the short ones that follow them).
+        progress: called with the number of sentences scored, as they are scored.
 
     Raises:
         FramingError: only for failures that concern every article (model, scorer options).
     """
-    from .pipeline import CHUNK_SENTENCES
+    from .pipeline import ENCODE_CHUNK
 
     pipe = pipe if pipe is not None else options.pipeline()
     if cache is None and options.cache_dir:
         from .cache import Cache
 
         cache = Cache.for_pipeline(options.cache_dir, pipe)
-    limit = options.chunk_sentences or CHUNK_SENTENCES
-    pending: list[Outcome | _Work] = []
-    size = 0
-    for item in items:
-        got = _prepare(item, options, cache)
-        if isinstance(got, Outcome) and not pending:
-            yield got  # nothing waiting: errors and cache hits stream out at once
-            continue
-        pending.append(got)
-        if isinstance(got, _Work):
-            size += len(got.article.sentences)
-        if size >= limit:
-            yield from _flush(pending, pipe, cache)
-            pending, size = [], 0
-    if pending:
-        yield from _flush(pending, pipe, cache)
+    limit = options.chunk_sentences or ENCODE_CHUNK
+    before = getattr(pipe, "progress", None)
+    if progress is not None:
+        pipe.progress = progress
+    try:
+        pending: list[Outcome | _Work] = []  # a group of short articles (and, ordered, what follows)
+        size = 0
+        deferred: deque[_Work] = deque()  # unordered: long articles waiting for the short ones
+        for item in items:
+            got = _prepare(item, options, cache)
+            if isinstance(got, Outcome):
+                if ordered and pending:
+                    pending.append(got)
+                else:
+                    yield got  # errors and cache hits stream out at once
+                continue
+            n = len(got.article.sentences)
+            if n >= limit:  # a long article runs alone
+                if not ordered:
+                    deferred.append(got)
+                    if len(deferred) > DEFER_LONG:
+                        yield from _flush([deferred.popleft()], pipe, cache, options.timeout)
+                    continue
+                if pending:
+                    yield from _flush(pending, pipe, cache, options.timeout)
+                    pending, size = [], 0
+            pending.append(got)
+            size += n
+            if size >= limit:
+                yield from _flush(pending, pipe, cache, options.timeout)
+                pending, size = [], 0
+        if pending:
+            yield from _flush(pending, pipe, cache, options.timeout)
+        while deferred:
+            yield from _flush([deferred.popleft()], pipe, cache, options.timeout)
+    finally:
+        if progress is not None:
+            pipe.progress = before
 
 
 def _prepare(item: Item, options: BatchOptions, cache: Any) -> Outcome | _Work:
@@ -269,6 +308,7 @@ def _prepare(item: Item, options: BatchOptions, cache: Any) -> Outcome | _Work:
 
     if item.error is not None:
         return Outcome(item.id, error=item.error)
+    t0 = time.perf_counter()
     try:
         fmt = item.format or options.input_format
         if item.path is not None:
@@ -285,7 +325,10 @@ def _prepare(item: Item, options: BatchOptions, cache: Any) -> Outcome | _Work:
             if report is not None:
                 report["id"], report["source"] = item.id, doc.source
                 return Outcome(item.id, report=report, cached=True)
-        return _Work(item, segment_or_raise(doc), targets, key)
+        article = segment_or_raise(doc)
+        work = _Work(item, article, targets, key, time.perf_counter() - t0)
+        check(Deadline(options.timeout, t0) if options.timeout else None, item.id)
+        return work
     except FramingError as exc:
         return Outcome(item.id, error=error_info(exc))
     except Exception as exc:  # a bug on one odd input must not cost the others
@@ -293,12 +336,19 @@ def _prepare(item: Item, options: BatchOptions, cache: Any) -> Outcome | _Work:
         return Outcome(item.id, error=error_info(exc))
 
 
-def _score(works: Sequence[_Work], pipe: Any, cache: Any) -> list[Outcome]:
+def _score(works: Sequence[_Work], pipe: Any, cache: Any, timeout: float | None) -> list[Outcome]:
+    """Score a group together within ``timeout`` seconds (counted from when the group starts, plus
+    the longest loading and segmenting time among its articles)."""
     from .render.json import to_dict
 
-    analyses = pipe.analyze_articles([(w.article, w.targets) for w in works])
+    deadline = None
+    if timeout:
+        deadline = Deadline(timeout, time.perf_counter() - max(w.prep_s for w in works))
+    what = works[0].item.id if len(works) == 1 else f"{len(works)} articles"
+    analyses = pipe.analyze_articles([(w.article, w.targets) for w in works], deadline=deadline)
     out = []
     for w, analysis in zip(works, analyses, strict=True):
+        check(deadline, what)  # no report is started after the time is up
         analysis.id = w.item.id
         report = to_dict(analysis)
         if cache is not None and w.key is not None:
@@ -307,28 +357,51 @@ def _score(works: Sequence[_Work], pipe: Any, cache: Any) -> list[Outcome]:
     return out
 
 
-def _flush(pending: list[Outcome | _Work], pipe: Any, cache: Any) -> Iterator[Outcome]:
+def _flush(pending: list[Outcome | _Work], pipe: Any, cache: Any,
+           timeout: float | None = None) -> Iterator[Outcome]:
     works = [p for p in pending if isinstance(p, _Work)]
     done: dict[int, Outcome] = {}
     if works:
         _ = pipe.scorers, pipe.encoder  # load errors concern every article: they stop the run
         try:
-            scored = _score(works, pipe, cache)
+            scored = _score(works, pipe, cache, timeout)
+        except TimedOut as exc:
+            if len(works) == 1:  # it ran out of its own time: no second try
+                scored = [Outcome(works[0].item.id, error=error_info(_named(exc, works[0])))]
+            else:
+                log.debug("a group of %d articles ran out of time; retrying them one by one",
+                          len(works))
+                scored = _one_by_one(works, pipe, cache, timeout)
         except Exception:
             log.debug("chunk failed; retrying its %d articles one by one", len(works), exc_info=True)
-            scored = []
-            for w in works:
-                try:
-                    scored.extend(_score([w], pipe, cache))
-                except Exception as exc:
-                    scored.append(Outcome(w.item.id, error=error_info(exc)))
+            scored = _one_by_one(works, pipe, cache, timeout)
         done = {id(w): o for w, o in zip(works, scored, strict=True)}
     for p in pending:
         yield done[id(p)] if isinstance(p, _Work) else p
 
 
+def _one_by_one(works: Sequence[_Work], pipe: Any, cache: Any,
+                timeout: float | None) -> list[Outcome]:
+    scored = []
+    for w in works:
+        try:
+            scored.extend(_score([w], pipe, cache, timeout))
+        except TimedOut as exc:
+            scored.append(Outcome(w.item.id, error=error_info(_named(exc, w))))
+        except Exception as exc:
+            scored.append(Outcome(w.item.id, error=error_info(exc)))
+    return scored
+
+
+def _named(exc: TimedOut, work: _Work) -> TimedOut:
+    """The timeout error naming the article (the pipeline names its source)."""
+    if work.item.id in str(exc):
+        return exc
+    return TimedOut(str(exc).rsplit(": ", 1)[0] + f": {work.item.id}", exc.hint)
+
+
 # -- writers ---------------------------------------------------------------------------------
-def _atomic_write(path: Path, text: str) -> None:
+def _atomic_write(path: Path, text: str | bytes) -> None:
     from .fsutil import atomic_write
 
     atomic_write(path, text)
@@ -341,10 +414,16 @@ class JsonlWriter:
         self.stream = stream
 
     def write(self, outcome: Outcome) -> None:
-        from .render.json import dumps_line
+        from .render.json import dump_bytes
 
-        self.stream.write(dumps_line(outcome.to_json()))
-        self.stream.flush()
+        line = dump_bytes(outcome.to_json(), indent=False)  # a long article's line runs to MBs
+        if hasattr(self.stream, "buffer"):
+            self.stream.flush()
+            self.stream.buffer.write(line)
+            self.stream.buffer.flush()
+        else:
+            self.stream.write(line.decode("utf-8"))
+            self.stream.flush()
 
     def close(self) -> None:
         pass
@@ -368,10 +447,10 @@ class DirWriter:
         return stem + ".json"
 
     def write(self, outcome: Outcome) -> None:
-        from .render.json import dumps
+        from .render.json import dump_bytes
 
         path = self.dir / self.name_for(outcome.id)
-        _atomic_write(path, dumps(outcome.to_json()))
+        _atomic_write(path, dump_bytes(outcome.to_json()))
         self.written.append(path)
 
     def close(self) -> None:
@@ -469,19 +548,23 @@ def error_line(o: Outcome) -> str:
 
 
 def outcomes(items: Iterable[Item], options: BatchOptions, *, scheduler: str | None = None,
-             workers: int | None = None, pipe: Any = None) -> Iterator[Outcome]:
-    """Outcomes in input order, here or on a Dask cluster (``scheduler``/``workers``)."""
+             workers: int | None = None, pipe: Any = None, ordered: bool = True,
+             progress: Callable[[int], None] | None = None) -> Iterator[Outcome]:
+    """Outcomes here or on a Dask cluster (``scheduler``/``workers``): in input order, or each
+    as soon as it is done (``ordered=False``); ``progress`` gets sentence counts (local runs)."""
     if scheduler or workers:
         from .distributed import run_distributed
 
-        return run_distributed(items, options, scheduler=scheduler, workers=workers)
-    return process(items, options, pipe)
+        return run_distributed(items, options, scheduler=scheduler, workers=workers,
+                               ordered=ordered)
+    return process(items, options, pipe, ordered=ordered, progress=progress)
 
 
 def run_batch(items: Iterable[Item], options: BatchOptions, writer: Any, *,
               gates: Gates | None = None, fail_fast: bool = False, scheduler: str | None = None,
               workers: int | None = None, pipe: Any = None,
-              on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
+              on_outcome: Callable[[Outcome], None] | None = None, ordered: bool = True,
+              progress: Callable[[int], None] | None = None) -> Summary:
     """Run a batch end to end: analyse, gate, write, count.
 
     Args:
@@ -493,6 +576,9 @@ def run_batch(items: Iterable[Item], options: BatchOptions, writer: Any, *,
         scheduler, workers: run on Dask (see framing.distributed).
         pipe: a loaded Pipeline to reuse (tests, long-lived services).
         on_outcome: called after each article is written (progress, stderr lines).
+        ordered: write in input order (``--ordered``); otherwise each article as soon as it
+            is done.
+        progress: called with the number of sentences scored, as they are scored (progress).
 
     Returns:
         The :class:`Summary`; ``summary.exit_code()`` is the process exit code.
@@ -500,7 +586,8 @@ def run_batch(items: Iterable[Item], options: BatchOptions, writer: Any, *,
     summary = Summary()
     t0 = time.perf_counter()
     try:
-        for o in outcomes(items, options, scheduler=scheduler, workers=workers, pipe=pipe):
+        for o in outcomes(items, options, scheduler=scheduler, workers=workers, pipe=pipe,
+                          ordered=ordered, progress=progress):
             if gates and o.report is not None:
                 o.gates = gates.evaluate(o.report)
             writer.write(o)

@@ -138,10 +138,16 @@ def make_console(color: Color, file: Any = None, width: int | None = None) -> An
     return Console(**kwargs)
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Write to ``output`` atomically (temp file + rename), or to stdout."""
+def write_output(text: str | bytes, output: Path | None) -> None:
+    """Write to ``output`` atomically (temp file + rename), or to stdout; bytes (a long report's
+    JSON) go out as they are, without a str copy."""
     if output is None:
-        sys.stdout.write(text)
+        if isinstance(text, bytes) and hasattr(sys.stdout, "buffer"):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+            return
+        sys.stdout.write(text.decode("utf-8") if isinstance(text, bytes) else text)
         sys.stdout.flush()
         return
     from .fsutil import atomic_write
@@ -225,7 +231,7 @@ def analyze(
     with reported(traceback):
         from .load import load
         from .pipeline import Pipeline
-        from .render.json import dumps, to_dict
+        from .render.json import dump_bytes, to_dict
         from .target_specs import combine
 
         fmt = resolve_format(fmt, output)
@@ -235,9 +241,7 @@ def analyze(
         doc = load(article, None if input_format == "auto" else input_format, encoding)
         report = to_dict(pipe.analyze(doc, targets))
         if fmt in (Format.json, Format.jsonl):
-            from .render.json import dumps_line
-
-            write_output(dumps(report) if fmt is Format.json else dumps_line(report), output)
+            write_output(dump_bytes(report, indent=fmt is Format.json), output)
         elif fmt is Format.html:
             from .render.html import render_html
 
@@ -344,6 +348,8 @@ def batch(
     fail_on: Annotated[list[str] | None, typer.Option("--fail-on", help="Gate, e.g. 'bias>0.6,stance[Trump]<-0.5' (any condition trips; repeatable). Exit 6 when an article trips it.", rich_help_panel="CI")] = None,
     gate_missing: Annotated[GateMissing, typer.Option("--gate-missing", help="A gate an article cannot be evaluated on (its metric is absent) is always reported; fail: it also fails the run (exit 6).", rich_help_panel="CI")] = GateMissing.warn,
     keep_going: Annotated[bool, typer.Option("--keep-going/--fail-fast", help="Skip bad articles and exit 5 at the end (default), or stop at the first one.", rich_help_panel="CI")] = True,
+    ordered: Annotated[bool, typer.Option("--ordered", help="Write results in input order (default: each as soon as it is done).", rich_help_panel="Output")] = False,
+    timeout: Annotated[float | None, typer.Option("--timeout", min=0.001, metavar="SECONDS", help="Give up on an article after SECONDS: it is reported as an error (exit 5 at the end) and the batch goes on.", rich_help_panel="CI")] = None,
     cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Report cache (default: $FRAMING_CACHE or ~/.cache/framing).", rich_help_panel="Cache")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.", rich_help_panel="Cache")] = False,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on an existing Dask cluster, e.g. tcp://host:8786 (needs framing[distributed]).", rich_help_panel="Scale-out")] = None,
@@ -384,7 +390,7 @@ def batch(
             threads=threads, lexicons=tuple(lexicon or ()), offline=not online,
             targets=combine(target or (), targets_file),
             input_format=None if input_format == "auto" else input_format, encoding=encoding,
-            cache_dir=None if no_cache else str(cache_dir or default_cache_dir()))
+            cache_dir=None if no_cache else str(cache_dir or default_cache_dir()), timeout=timeout)
         items: list[b.Item] = b.expand_inputs(paths or [])
         stream = itertools.chain(items, b.open_records(input_)) if input_ else items
         if fmt is BatchFormat.csv:
@@ -400,7 +406,7 @@ def batch(
             writer = b.DirWriter(output)
         else:
             writer = b.JsonlWriter(sys.stdout)
-        with _batch_progress(len(items) if not input_ else None, quiet) as tick:
+        with _batch_progress(len(items) if not input_ else None, quiet) as (tick, sentences):
             def on_outcome(o: b.Outcome) -> None:
                 if o.report is None:  # errors show even with -q
                     err_line(b.error_line(o))
@@ -409,7 +415,8 @@ def batch(
                 tick()
 
             summary = b.run_batch(stream, options, writer, gates=gates, fail_fast=not keep_going,
-                                  scheduler=scheduler, workers=workers, on_outcome=on_outcome)
+                                  scheduler=scheduler, workers=workers, on_outcome=on_outcome,
+                                  ordered=ordered, progress=sentences)
         code = summary.exit_code(gate_missing_fails=gate_missing is GateMissing.fail)
         _batch_report(summary, gates, color, quiet, code)
         for cond, key, close in target_check.misspelt():
@@ -420,17 +427,26 @@ def batch(
 
 @contextmanager
 def _batch_progress(total: int | None, quiet: bool) -> Iterator[Any]:
-    """A Rich progress bar on stderr, only when stderr is a terminal."""
+    """A Rich progress bar on stderr when stderr is a terminal, off with -q:
+    articles done (of ``total`` when known) and sentences scored, which moves inside a long
+    article. Yields (tick per article, add n sentences)."""
     if quiet or not sys.stderr.isatty():
-        yield lambda: None
+        yield (lambda: None), None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("framing batch"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=make_console(Color.auto, sys.stderr),
-                  transient=True) as bar:
-        task = bar.add_task("articles", total=total)
-        yield lambda: bar.advance(task)
+                  TextColumn("articles · {task.fields[sentences]} sentences"), TimeElapsedColumn(),
+                  console=make_console(Color.auto, sys.stderr), transient=True,
+                  refresh_per_second=4) as bar:
+        task = bar.add_task("articles", total=total, sentences=0)
+        count = [0]
+
+        def sentences(n: int) -> None:
+            count[0] += n
+            bar.update(task, sentences=count[0])
+
+        yield (lambda: bar.advance(task)), sentences
 
 
 def _batch_report(summary: Any, gates: Any, color: Color, quiet: bool, code: ExitCode) -> None:

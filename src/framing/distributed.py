@@ -17,8 +17,8 @@ text). Each worker process builds ONE ``Pipeline`` for the run (a worker-local l
 keyed by the options) and reuses it for every partition it gets; each partition goes through
 the same ``framing.batch.process`` as a local run (shared encoder batches, per-article error
 capture, the cache when ``--cache-dir`` points at a shared disk). At most ``2 x workers``
-partitions are in flight, and outcomes are yielded strictly in input order as their partitions
-finish, so memory stays bounded and the output is the same as a local run's.
+partitions are in flight, and outcomes are yielded as their partitions finish (strictly in input
+order with ``--ordered``), so memory stays bounded and the output is the same as a local run's.
 """
 
 from __future__ import annotations
@@ -61,9 +61,9 @@ def pipeline_builds() -> int:
     return _BUILDS
 
 
-def process_partition(items: list[Item], options: BatchOptions) -> list[Outcome]:
-    """One Dask task: a partition of items through the worker's pipeline, in order."""
-    return list(process(items, options, worker_pipeline(options)))
+def process_partition(items: list[Item], options: BatchOptions, ordered: bool = True) -> list[Outcome]:
+    """One Dask task: a partition of items through the worker's pipeline."""
+    return list(process(items, options, worker_pipeline(options), ordered=ordered))
 
 
 class ClusterUnavailable(RuntimeError):
@@ -112,10 +112,23 @@ def _partitions(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
+def _next_done(inflight: deque[Any], ordered: bool) -> list[Outcome]:
+    """The outcomes of the oldest partition (ordered), else of the first one to finish."""
+    if ordered:
+        return inflight.popleft().result()  # type: ignore[no-any-return]
+    from dask.distributed import wait
+
+    wait(list(inflight), return_when="FIRST_COMPLETED")
+    fut = next(f for f in inflight if f.done())
+    inflight.remove(fut)
+    return fut.result()  # type: ignore[no-any-return]
+
+
 def run_distributed(items: Iterable[Item], options: BatchOptions, *, scheduler: str | None = None,
                     workers: int | None = None, partition: int = PARTITION,
-                    client: Any = None) -> Iterator[Outcome]:
-    """Outcomes in input order, computed on a Dask cluster.
+                    client: Any = None, ordered: bool = True) -> Iterator[Outcome]:
+    """Outcomes computed on a Dask cluster, in input order or (``ordered=False``) a partition's
+    outcomes as soon as it is done.
 
     Args:
         items: inputs (consumed lazily, a few partitions ahead).
@@ -124,6 +137,7 @@ def run_distributed(items: Iterable[Item], options: BatchOptions, *, scheduler: 
         workers: LocalCluster worker processes (default 2).
         partition: items per task.
         client: an existing ``dask.distributed.Client`` to use (not closed here).
+        ordered: keep input order (``--ordered``).
     """
     own = client is None
     if own:
@@ -144,11 +158,11 @@ def run_distributed(items: Iterable[Item], options: BatchOptions, *, scheduler: 
         window = 2 * n
         inflight: deque[Any] = deque()
         for part in _partitions(items, partition):
-            inflight.append(client.submit(process_partition, part, options, pure=False))
+            inflight.append(client.submit(process_partition, part, options, ordered, pure=False))
             if len(inflight) >= window:
-                yield from inflight.popleft().result()
+                yield from _next_done(inflight, ordered)
         while inflight:
-            yield from inflight.popleft().result()
+            yield from _next_done(inflight, ordered)
     finally:
         if own:
             cluster = getattr(client, "cluster", None)

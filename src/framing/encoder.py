@@ -152,6 +152,10 @@ class OnnxEncoder(_TokenizedEncoder):
         opts.intra_op_num_threads = threads or min(os.cpu_count() or 1, 8)
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
+        # No memory arena: it keeps the largest batch's activations (~80 MB resident after the
+        # seed x8) for the rest of the run; without it the CPU time per batch measured the same
+        # (4.7 s for 320 sentences either way) and the outputs are identical.
+        opts.enable_cpu_mem_arena = False
         try:
             self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own exception types

@@ -62,22 +62,43 @@ class Article:
         """Number of whitespace-separated words in text[start:end]."""
         return len(self.text[start:end].split())
 
-    def sentence_quotes(self) -> list[list[tuple[int, int]]]:
-        """Per sentence, the quote spans overlapping it (article offsets, in ``quotes`` order).
+    def quotes_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The quote spans overlapping text[start:end] (article offsets, in ``quotes`` order).
 
-        Same as filtering every quote for every sentence, without the quadratic scan when the
-        quotes are sorted by start (as ``segment`` makes them).
+        Same as filtering every quote, without the scan of all of them: a bisect over an index
+        built once per article when the quotes are sorted by start (as ``segment`` makes them),
+        so per-sentence callers stay linear in the article's length.
         """
-        quotes, sents = self.quotes, self.sentences
-        starts = [q[0] for q in quotes]
-        if any(b < a for a, b in pairwise(starts)):
-            return [[q for q in quotes if q[0] < s.end and q[1] > s.start] for s in sents]
-        reach, top = [], None  # reach[i]: the furthest end among quotes[:i + 1]
-        for _, e in quotes:
-            top = e if top is None or e > top else top
-            reach.append(top)
-        out = []
-        for s in sents:
-            lo, hi = bisect_right(reach, s.start), bisect_left(starts, s.end)
-            out.append([q for q in quotes[lo:hi] if q[0] < s.end and q[1] > s.start])
-        return out
+        index = _quote_index(self)
+        if index is None:
+            return [q for q in self.quotes if q[0] < end and q[1] > start]
+        starts, reach = index
+        lo, hi = bisect_right(reach, start), bisect_left(starts, end)
+        return [q for q in self.quotes[lo:hi] if q[0] < end and q[1] > start]
+
+    def sentence_quotes(self) -> list[list[tuple[int, int]]]:
+        """Per sentence, the quote spans overlapping it (article offsets, in ``quotes`` order)."""
+        return [self.quotes_in(s.start, s.end) for s in self.sentences]
+
+
+#: (article, starts, reach) of the last few articles asked (``Article.quotes_in``); frozen,
+#: slotted articles cannot carry the index themselves.
+_QUOTE_INDEX: list[tuple[Article, list[int], list[int]]] = []
+
+
+def _quote_index(article: Article) -> tuple[list[int], list[int]] | None:
+    """Quote starts and reach (reach[i]: the furthest end among quotes[:i + 1]), or None when
+    the quotes are not sorted by start."""
+    for a, starts, reach in _QUOTE_INDEX:
+        if a is article:
+            return starts, reach
+    starts = [q[0] for q in article.quotes]
+    if any(b < a for a, b in pairwise(starts)):
+        return None
+    reach, top = [], None
+    for _, e in article.quotes:
+        top = e if top is None or e > top else top
+        reach.append(top)
+    _QUOTE_INDEX.insert(0, (article, starts, reach))
+    del _QUOTE_INDEX[4:]
+    return starts, reach

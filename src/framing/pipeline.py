@@ -3,19 +3,22 @@
 PIPELINE-READY (aggregate.py AGGREGATORS, render/json.py REPORT_HOOKS, render/table.py SECTION_COLUMNS/PANELS/PARAGRAPH_STYLERS/EXPLAINERS are the extension points)
 The encoder runs once per sentence; every scorer reads the same ``Batch``. Batch mode feeds
 sentences from many articles through shared, length-sorted encoder batches, a chunk of
-articles at a time so memory stays bounded.
+articles at a time so memory stays bounded. Within a chunk (and within one long article) the
+sentences stream through the encoder and the scorers ``ENCODE_CHUNK`` at a time: only the
+per-sentence results are kept, never the token states of the whole article.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any
 
 from . import __version__
+from .deadline import Deadline, check
 from .encoder import Encoder, load_encoder
 from .errors import InputError
 from .language import language_warning
@@ -28,6 +31,11 @@ log = logging.getLogger("framing")
 
 #: Articles are encoded together until their sentences reach this many (bounded memory in batch).
 CHUNK_SENTENCES = 2048
+#: Sentences encoded and scored at a time: the token states of at most this many sentences are
+#: alive at once (about 10 MB at the seed's 26 word pieces a sentence), however long the article.
+#: The default encoder's output does not depend on which sentences share a batch, so the results
+#: are the same as encoding everything at once.
+ENCODE_CHUNK = 256
 
 
 @dataclass
@@ -56,6 +64,8 @@ class Pipeline:
         #: seconds spent per stage over this pipeline's life: segment, targets, encode and each
         #: scorer by name (``make bench`` prints them per sentence)
         self.timings: Counter[str] = Counter()
+        #: called with the number of sentences just scored (progress bars); None: nobody listens
+        self.progress: Callable[[int], None] | None = None
 
     @property
     def scorers(self) -> list[Scorer]:
@@ -96,12 +106,17 @@ class Pipeline:
         if chunk:
             yield from self._run(chunk)
 
-    def analyze_articles(self, articles: Sequence[tuple[Article, Any]]) -> list[Analysis]:
-        return list(self._run([(a, t, None) for a, t in articles]))
+    def analyze_articles(self, articles: Sequence[tuple[Article, Any]],
+                         deadline: Deadline | None = None) -> list[Analysis]:
+        """Analyse segmented articles together; ``deadline`` (``framing batch --timeout``) is
+        checked between encoder chunks and raises ``TimedOut`` when it has passed."""
+        return list(self._run([(a, t, None) for a, t in articles], deadline))
 
     # -- internals --------------------------------------------------------------------------
-    def _run(self, chunk: list[tuple[Article, Any, str | None]]) -> Iterator[Analysis]:
+    def _run(self, chunk: list[tuple[Article, Any, str | None]],
+             deadline: Deadline | None = None) -> Iterator[Analysis]:
         scorers = self.scorers
+        what = chunk[0][0].source if len(chunk) == 1 else f"{len(chunk)} articles"
         target_sets: list[Any] = [None] * len(chunk)
         mentions: list[Sequence[Mention]] = []
         texts: list[str] = []
@@ -120,16 +135,26 @@ class Pipeline:
                 texts.append(article.text[s.start:s.end])
                 quotes.append([(max(qs, s.start) - s.start, min(qe, s.end) - s.start) for qs, qe in near])
                 owners.append(k)
+        check(deadline, what)
         encoder = self.encoder
-        t = perf_counter()
-        enc = encoder.encode(texts)  # the one encoder pass for every head
-        self.timings["encode"] += perf_counter() - t
-        batch = Batch(texts=texts, enc=enc, quotes=quotes, mentions=mentions, article_ids=owners)
-        raw = {}
-        for scorer in scorers:
+        raw: dict[str, list[Any]] = {scorer.name: [] for scorer in scorers}
+        truncated: list[bool] = []
+        for a in range(0, len(texts), ENCODE_CHUNK):
+            b = min(a + ENCODE_CHUNK, len(texts))
             t = perf_counter()
-            raw[scorer.name] = scorer.score(batch)
-            self.timings[scorer.name] += perf_counter() - t
+            enc = encoder.encode(texts[a:b])  # the one encoder pass for every head
+            self.timings["encode"] += perf_counter() - t
+            batch = Batch(texts=texts[a:b], enc=enc, quotes=quotes[a:b],
+                          mentions=mentions[a:b] if mentions else (), article_ids=owners[a:b])
+            for scorer in scorers:
+                t = perf_counter()
+                raw[scorer.name].extend(scorer.score(batch))
+                self.timings[scorer.name] += perf_counter() - t
+            truncated.extend(enc.truncated)
+            del batch, enc  # the token states go; the per-sentence results stay
+            if self.progress is not None:
+                self.progress(b - a)
+            check(deadline, what)
         prov = self.provenance()
         pos = 0
         for k, (article, _, rid) in enumerate(chunk):
@@ -143,8 +168,8 @@ class Pipeline:
             if (msg := language_warning(article.text)) is not None:
                 log.warning("%s: %s", article.source, msg)
                 warnings.append(msg)
-            if any(enc.truncated[pos - n:pos]):
-                warnings.append(f"{sum(enc.truncated[pos - n:pos])} sentence(s) truncated to the "
+            if any(truncated[pos - n:pos]):
+                warnings.append(f"{sum(truncated[pos - n:pos])} sentence(s) truncated to the "
                                 "encoder's 256 word pieces")
             yield Analysis(article, results, target_sets[k], prov, rid, warnings)
 

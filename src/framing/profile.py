@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 Report = dict[str, Any]
@@ -266,22 +267,54 @@ def _display(metric: dict[str, Any], v: float) -> float:
     return 1 / (1 + math.exp(-v)) if metric["kind"] == "frame" else v
 
 
+@dataclass(frozen=True, slots=True)
+class _Totals:
+    """One metric's sums over every section with a value and a positive weight, so that the
+    "rest of the article" of any one section is the totals less that section: O(1) per
+    section instead of a pass over all the others (a 2,000-section article would otherwise
+    compare every section with every other). Sums are ``math.fsum`` (correctly rounded) and
+    squares are taken about the overall mean (``center``), so the leave-one-out mean and spread
+    agree with a direct pass over the other sections to a few units in the last place."""
+
+    count: int
+    w: float  # sum of weights
+    wv: float  # sum of w * (v - center)
+    wvv: float  # sum of w * (v - center) ** 2
+    wd: float  # sum of w * display(v) (frames: the mean probability shown as "rest")
+    center: float
+
+
+def _totals(metric: dict[str, Any]) -> _Totals:
+    t = metric.get("_totals")
+    if t is None:
+        used = [(v, w) for v, w in metric["values"] if v is not None and w > 0]
+        w_all = math.fsum(w for _, w in used)
+        c = math.fsum(v * w for v, w in used) / w_all if w_all > 0 else 0.0
+        t = metric["_totals"] = _Totals(
+            len(used), w_all, math.fsum(w * (v - c) for v, w in used),
+            math.fsum(w * (v - c) ** 2 for v, w in used),
+            math.fsum(w * _display(metric, v) for v, w in used), c)
+    return t
+
+
 def _deviation(metric: dict[str, Any], s: int) -> dict[str, Any] | None:
     v, w = metric["values"][s]
     if v is None or w <= 0:
         return None
     if metric["kind"] == "stance" and w < MIN_MENTIONS:
         return None
-    others = [(ov, ow) for j, (ov, ow) in enumerate(metric["values"]) if j != s and ov is not None and ow > 0]
-    rest = _wmean(others)
-    if rest is None:
+    t = _totals(metric)  # the other sections = every used section less this one
+    count, w_rest = t.count - 1, t.w - w
+    if count < 1 or w_rest <= 0:
         return None
-    sd = max(_wstd(others), FLOOR[metric["kind"]])
+    d = v - t.center
+    mean_c = (t.wv - w * d) / w_rest  # mean of the others, about the center
+    rest = t.center + mean_c
+    var = (t.wvv - w * d * d) / w_rest - mean_c * mean_c if count >= 2 else 0.0
+    sd = max(math.sqrt(var) if var > 0 else 0.0, FLOOR[metric["kind"]])
     z = (v - rest) / sd
-    if metric["kind"] == "frame":  # rest shown as the mean probability elsewhere
-        rest_shown = _wmean([(_display(metric, ov), ow) for ov, ow in others]) or 0.0
-    else:
-        rest_shown = rest
+    # frames: rest shown as the mean probability elsewhere
+    rest_shown = (t.wd - w * _display(metric, v)) / w_rest if metric["kind"] == "frame" else rest
     if metric["kind"] == "frame" and max(_display(metric, v), rest_shown) < FRAME_PRESENT:
         return None
     return {

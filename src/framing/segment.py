@@ -20,6 +20,8 @@ log = logging.getLogger("framing")
 #: A "sentence" longer than this is cut at whitespace: pysbd slows down on run-on text and the
 #: encoder would truncate it anyway (256 word pieces is roughly 1,000 characters of English).
 MAX_SENTENCE_CHARS = 1500
+#: Paragraphs longer than this go through pysbd a window at a time (see ``_pysbd_spans``).
+PYSBD_WINDOW = 8000
 #: Plain-text headings are short lines without closing punctuation (the seed's style).
 MAX_HEADING_WORDS = 12
 MAX_TITLE_WORDS = 25
@@ -91,17 +93,8 @@ def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if _single_sentence(body):  # pysbd would return it whole: skip its hundreds of regex passes
         lead = len(para) - len(para.lstrip())
         return _cut_long(text, start + lead, start + lead + len(body))
-    spans: list[tuple[int, int]] = []
-    cursor = 0
-    for piece in _segmenter().segment(para) if body else []:
-        piece = piece.strip()
-        if not piece:
-            continue
-        at = para.find(piece, cursor)
-        if at < 0:  # pysbd altered the text; fall back to "the rest is one sentence"
-            break
-        spans.append((start + at, start + at + len(piece)))
-        cursor = at + len(piece)
+    spans, cursor = _pysbd_spans(para) if body else ([], 0)
+    spans = [(start + a, start + b) for a, b in spans]
     rest = para[cursor:]
     if rest.strip():
         lead = len(rest) - len(rest.lstrip())
@@ -110,6 +103,47 @@ def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for s, e in spans:
         out.extend(_cut_long(text, s, e))
     return out
+
+
+def _pysbd_spans(para: str) -> tuple[list[tuple[int, int]], int]:
+    """pysbd's sentences in ``para`` as (start, end) offsets, and where the mapping stopped.
+
+    pysbd's time grows faster than the length of its input (one 77,000-character paragraph
+    took 35x the time of a 9,600-character one), so a paragraph longer than ``PYSBD_WINDOW``
+    is read a window at a time: every sentence of a window but its last is kept, and the next
+    window starts where that last sentence starts, so it is read again whole. Shorter
+    paragraphs (nearly all) go through pysbd in one piece, as before."""
+    spans: list[tuple[int, int]] = []
+    base = 0
+    while True:
+        end = len(para)
+        if end - base > PYSBD_WINDOW:  # cut the window at a space, not inside a word
+            cut = para.rfind(" ", base + PYSBD_WINDOW // 2, base + PYSBD_WINDOW)
+            end = cut if cut > base else base + PYSBD_WINDOW
+        window = para[base:end]
+        found: list[tuple[int, int]] = []
+        cursor = 0
+        for piece in _segmenter().segment(window):
+            piece = piece.strip()
+            if not piece:
+                continue
+            at = window.find(piece, cursor)
+            if at < 0:  # pysbd altered the text; the caller makes the rest one sentence
+                return spans + found, base + cursor
+            found.append((base + at, base + at + len(piece)))
+            cursor = at + len(piece)
+        if end == len(para):
+            return spans + found, base + cursor
+        if len(found) >= 2:
+            spans.extend(found[:-1])
+            base = found[-1][0]  # the window's last sentence may run on: read it again
+        elif found:
+            spans.append(found[0])
+            base = found[0][1]
+        else:
+            base = end
+        while base < len(para) and para[base].isspace():
+            base += 1
 
 
 def _cut_long(text: str, s: int, e: int) -> list[tuple[int, int]]:

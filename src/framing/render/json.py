@@ -80,24 +80,29 @@ def to_dict(analysis: Any) -> dict[str, Any]:
 REPORT_HOOKS: list[Any] = []
 
 
-def dumps(report: dict[str, Any]) -> str:
-    """Indented UTF-8 JSON, byte-identical to ``json.dumps(indent=2, ensure_ascii=False)``;
-    orjson when installed (a base dependency) because the stdlib's indented encoder is pure
-    Python and costs ~0.1 s on a long report."""
+def dump_bytes(report: dict[str, Any], indent: bool = True) -> bytes:
+    """The report as UTF-8 JSON bytes in one buffer, newline-terminated: indented (``dumps``) or
+    one compact line (``dumps_line``). orjson when installed (a base dependency): the stdlib's
+    indented encoder is pure Python and costs ~0.1 s on a long report; and a long article's
+    JSON runs to tens of MB, so the CLI writes these bytes as they are, with no str copy."""
     try:
         import orjson
     except ImportError:  # pragma: no cover
-        return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
-    return orjson.dumps(report, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+        text = (json.dumps(report, ensure_ascii=False, indent=2) if indent else
+                json.dumps(report, ensure_ascii=False, separators=(",", ":")))
+        return (text + "\n").encode("utf-8")
+    option = orjson.OPT_APPEND_NEWLINE | (orjson.OPT_INDENT_2 if indent else 0)
+    return orjson.dumps(report, option=option)
+
+
+def dumps(report: dict[str, Any]) -> str:
+    """Indented UTF-8 JSON, byte-identical to ``json.dumps(indent=2, ensure_ascii=False)``."""
+    return dump_bytes(report).decode("utf-8")
 
 
 def dumps_line(report: dict[str, Any]) -> str:
     """One compact line (JSONL)."""
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover
-        return json.dumps(report, ensure_ascii=False, separators=(",", ":")) + "\n"
-    return orjson.dumps(report).decode("utf-8") + "\n"
+    return dump_bytes(report, indent=False).decode("utf-8")
 
 
 # ---- stance (issue 4): top-level "targets" ---------------------------------------------------

@@ -354,7 +354,7 @@ TOP_TERMS = 8
 
 def _quoted_words(article: Any, start: int, end: int) -> int:
     n = 0
-    for qs, qe in article.quotes:
+    for qs, qe in article.quotes_in(start, end):  # not every quote of the article per sentence
         a, b = max(qs, start), min(qe, end)
         if a < b:
             n += article.words(a, b)
