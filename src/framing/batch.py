@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .deadline import Deadline, TimedOut, check
-from .errors import ExitCode, FramingError, InputError, UsageError
+from .errors import ExitCode, FramingError, InputError
 from .gates import GateResult, Gates
 
 log = logging.getLogger("framing")
