@@ -176,7 +176,7 @@ def _tiny_report(n: int = 3) -> dict:
              ("Angry", ["The ruthless regime unleashed a brutal, savage crackdown on everyone."],
               -0.6, ["ruthless", "brutal", "savage"]),
              ("Plain", ["Officials said the talks would continue next week in the capital."], 0.0, [])]
-    secs, pos, pid = [], 0, 0
+    secs, pos = [], 0
     for k, (head, sents, score, loaded) in enumerate(texts):
         start, sentences = pos, []
         for _ in range(n):
@@ -186,11 +186,10 @@ def _tiny_report(n: int = 3) -> dict:
         agg = {"loaded_density": 100.0 * len(loaded) / len(sents[0].split()),
                "loaded_summary": {"count": n * len(loaded), "top_terms": [
                    {"text": t, "category": "loaded", "count": n, "score": 0.9} for t in loaded]}}
-        para = {"index": pid, "start": start, "end": pos - 1, "sentiment": {"score": score},
+        para = {"index": k, "start": start, "end": pos - 1, "sentiment": {"score": score},
                 "sentences": sentences, **agg}
         secs.append({"index": k, "heading": head, "start": start, "end": pos - 1,
                      "sentiment": {"score": score}, "paragraphs": [para], **agg})
-        pid += 1
     return {"title": "t", "sections": secs, "summary": {}}
 
 

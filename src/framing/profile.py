@@ -473,9 +473,7 @@ def _units(report: Report, kind: str, target: str | None = None) -> list[list[tu
         us: list[tuple[float, float, int, dict[str, Any]]] = []
         for p, s in _sentences(sec):
             w = float(_words(s.get("text", "")))
-            if kind == "sentiment" and (v := _score(s.get("sentiment"))) is not None:
-                us.append((v, w, p, s))
-            elif kind == "bias" and (v := _score(s.get("bias"))) is not None:
+            if kind in ("sentiment", "bias") and (v := _score(s.get(kind))) is not None:
                 us.append((v, w, p, s))
             elif kind == "loaded" and isinstance(s.get("loaded_terms"), list):
                 us.append((100.0 * len(_loaded_spans(s)) / w, w, p, s))
