@@ -178,9 +178,9 @@ def _rank_frames(secs: Sequence[dict[str, Any]], rows: list[dict[str, Any]]) -> 
     from .scorers.frames import rest_scores, section_frames
 
     units = [s["frames"] for s in secs]
-    words = [float(r["words"]) for r in rows]
+    rests = rest_scores(units, [float(r["words"]) for r in rows])
     for i, row in enumerate(rows):
-        row["frames"] = section_frames(units[i], rest_scores(units, words, i), TOP_FRAMES)
+        row["frames"] = section_frames(units[i], rests[i], TOP_FRAMES)
 
 
 def _section_row(
@@ -543,14 +543,17 @@ def _frame_claims(report: Report, rows: list[dict[str, Any]]) -> list[dict[str, 
                 continue
             cands.append((lift, i, f))
     cands.sort(key=lambda c: (-c[0], c[1]))
+    # the frame must be most distinctive here, not as much in another section too (linear)
+    best: dict[str, tuple[float, int]] = {}
+    for i, r in enumerate(rows):
+        for ff in r.get("frames") or []:
+            if ff.get("lift") is not None and ff["lift"] > best.get(ff["frame"], (-math.inf, -1))[0]:
+                best[ff["frame"]] = (ff["lift"], i)
     out, used_s, used_f = [], set(), set()
     for lift, i, f in cands:
         if i in used_s or f["frame"] in used_f or len(out) == FRAME_FINDINGS:
             continue
-        # the frame must be most distinctive here, not in another section too
-        others = [ff.get("lift") for j, r in enumerate(rows) if j != i for ff in (r.get("frames") or [])
-                  if ff["frame"] == f["frame"] and ff.get("lift") is not None]
-        if any(o >= lift for o in others):
+        if best[f["frame"]][1] != i:
             continue
         used_s.add(i)
         used_f.add(f["frame"])

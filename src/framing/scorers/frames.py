@@ -188,23 +188,32 @@ def _clipped_logit(p: float) -> float:
     return float(np.log(p / (1 - p)))
 
 
-def rest_scores(units: Sequence[dict[str, Any]], words: Sequence[float], i: int) -> dict[str, float]:
-    """The pooled frame scores of every unit but ``units[i]`` (e.g. the rest of the article).
+def rest_scores(units: Sequence[dict[str, Any]], words: Sequence[float]) -> list[dict[str, float]]:
+    """For every unit, the pooled frame scores of all the OTHER units (the rest of the article).
 
     Exact for the training pooling rule: a word-weighted log-mean-exp of units pooled with the
     same rule equals the pooling of their sentences (``words`` are the units' word counts).
+    Linear in the number of units (prefix and suffix log-sum-exps), never all pairs.
     """
     r = pooling()["r"]
-    others = [(u.get("scores") or {}, w) for j, (u, w) in enumerate(zip(units, words, strict=True))
-              if j != i and (u.get("scores") or {}) and w > 0]
-    if not others:
-        return {}
-    out = {}
-    for f in FRAMES:
-        z = np.array([r * _margin(sc[f], 0.5) for sc, _ in others])
-        w = np.array([wt for _, wt in others], np.float64)
-        m = z.max()
-        out[f] = float(1 / (1 + np.exp(-(m + np.log((w * np.exp(z - m)).sum() / w.sum())) / r)))
+    n = len(units)
+    ok = np.array([bool(u.get("scores")) and w > 0 for u, w in zip(units, words, strict=True)])
+    if n < 2 or ok.sum() < 2:
+        return [{} for _ in units]
+    w = np.where(ok, np.asarray(words, np.float64), 0.0)
+    z = np.array([[r * _margin((u.get("scores") or {}).get(f, 0.5), 0.5) for f in FRAMES] for u in units])
+    lz = np.where(ok[:, None], z + np.log(np.maximum(w, 1e-300))[:, None], -np.inf)  # log(w_i e^{z_i})
+    pre = np.vstack([np.full((1, len(FRAMES)), -np.inf), np.logaddexp.accumulate(lz, axis=0)[:-1]])
+    suf = np.vstack([np.logaddexp.accumulate(lz[::-1], axis=0)[::-1][1:], np.full((1, len(FRAMES)), -np.inf)])
+    rest_lse = np.logaddexp(pre, suf)
+    rest_w = w.sum() - w
+    out: list[dict[str, float]] = []
+    for i in range(n):
+        if rest_w[i] <= 0 or not np.isfinite(rest_lse[i]).all():
+            out.append({})
+            continue
+        zp = (rest_lse[i] - np.log(rest_w[i])) / r
+        out.append({f: float(1 / (1 + np.exp(-zp[j]))) for j, f in enumerate(FRAMES)})
     return out
 
 
