@@ -130,8 +130,9 @@ def test_profile_seed_attacks_section_among_most_loaded(report, scorers) -> None
     rows = report["comparison"]["sections"]
     ranked = [r["heading"] for r in sorted(rows, key=lambda r: -r["loaded_per_100_words"])]
     assert ATTACKS in ranked[:3], ranked
-    for h in TRADE:  # the trade / Chinese-projects sections are among the least loaded half
-        assert h in ranked[4:], (h, ranked)
+    dens = {r["heading"]: r["loaded_per_100_words"] for r in rows}
+    for h in TRADE:  # the trade / Chinese-projects sections carry well under half the attacks' density
+        assert dens[h] < 0.5 * dens[ATTACKS], (h, dens)
     claims = [f for f in report["comparison"]["findings"] if "is the most loaded section" in f]
     assert all(f.startswith(f"“{ranked[0]}”") for f in claims)  # only ever the real maximum
 
