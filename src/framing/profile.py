@@ -170,6 +170,19 @@ def frame_name(frame: str) -> str:
 
 
 # ----------------------------------------------------------------------------- per section
+def _stance_vs_rest(report: Report, rows: list[dict[str, Any]], targets: Sequence[str]) -> None:
+    """Each row's stance entries gain ``rest``: the author-voice stance toward the target in the
+    rest of the article (mean over the other sections' sentences that mention it, the units of
+    ``_claim``), so a section's stance reads relative to the article. Linear (totals minus own)."""
+    for k, t in enumerate(targets):
+        units = _units(report, "stance", t)
+        sums = [(sum(v for v, _, _, _ in us), len(us)) for us in units]
+        tot, n = sum(a for a, _ in sums), sum(b for _, b in sums)
+        for row, (a, b) in zip(rows, sums, strict=True):
+            if "stance" in row and k < len(row["stance"]):
+                row["stance"][k]["rest"] = (tot - a) / (n - b) if n - b > 0 else None
+
+
 def _rank_frames(secs: Sequence[dict[str, Any]], rows: list[dict[str, Any]]) -> None:
     """Each row's ``frames``: the section's frames relative to the rest of the article
     (``framing.scorers.frames.section_frames``), when the article has more than one section."""
@@ -685,6 +698,7 @@ def profile(report: Report) -> dict[str, Any]:
     has_loaded, has_bias = _has(report, "loaded_terms"), _has(report, "bias")
     rows = [_section_row(s, targets, has_loaded, has_bias) for s in secs]
     _rank_frames(secs, rows)
+    _stance_vs_rest(report, rows, targets)
     metrics = _metrics(report, rows) if rows else []
     devs: list[list[dict[str, Any]]] = []
     for i, (sec, row) in enumerate(zip(secs, rows, strict=True)):
