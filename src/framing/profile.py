@@ -632,7 +632,11 @@ def _findings(
         c = _claim(_units(report, "sentiment"), "sentiment", direction)
         if c:
             i = c["section"]
-            add(f"{_cap(section_name(secs[i]))} is the most {word} section (sentiment {c['value']:+.2f} vs "
+            if (c["value"] < 0) == (direction == "higher"):  # a negative section is not "most positive"
+                word = "least negative" if direction == "higher" else "least positive"
+            else:
+                word = f"most {word}"
+            add(f"{_cap(section_name(secs[i]))} is the {word} section (sentiment {c['value']:+.2f} vs "
                 f"{c['rest']:+.2f} elsewhere{_eg(c['evidence'])})", "sentiment", "sentiment", i, direction,
                 c["evidence"])
     # Bias: the section with the highest mean P(biased).
