@@ -145,6 +145,10 @@ def test_loaded_terms_on_seed_article(encoder) -> None:  # type: ignore[no-untyp
     assert len(found) >= 8
     assert any("imperialist" in f for f in found)
     assert not any(f in ("largest", "trading", "partner", "railway", "networks") for f in found)
+    # issue 14: multiword terms as one span, everyday policy words never name-calling
+    for term in ("war crimes", "criminal actions", "rogue actions", "aggressive hostility", "piracy"):
+        assert term in found, (term, sorted(found))
+    assert not found & {"policy", "position", "crisis", "crises", "sanctions"}, sorted(found)
 
 
 def _cli_json(*args: str) -> dict:  # type: ignore[type-arg]

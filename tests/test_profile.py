@@ -76,7 +76,51 @@ def test_profile_findings_name_real_sections(report) -> None:  # type: ignore[no
     secs = report["sections"]
     lowest = min(secs, key=lambda s: s["sentiment"]["score"])
     name = f"“{lowest['heading']}”" if lowest["heading"] else OPENING
-    assert any(name in f and "most negative section" in f for f in findings)
+    assert all(name in f for f in findings if "most negative section" in f)
+
+
+@pytest.mark.model
+def test_profile_findings_never_contradict_and_name_their_evidence(report) -> None:  # type: ignore[no-untyped-def]
+    detail = report["comparison"]["findings_detail"]
+    assert [d["text"] for d in detail] == report["comparison"]["findings"]
+    claims: dict[tuple[str, str], set[int]] = {}
+    for d in detail:
+        if d["section"] is None:
+            continue
+        claims.setdefault((d["metric"], d["direction"]), set()).add(d["section"])
+        sec = report["sections"][d["section"]]
+        assert d["evidence"], d["text"]  # every claim about a section names its sentences
+        for e in d["evidence"]:
+            assert sec["start"] <= e["start"] < e["end"] <= sec["end"]
+            assert report_text(report, e["start"], e["end"]) == e["text"]
+    for (metric, direction), secs in claims.items():
+        assert len(secs) == 1, (metric, direction, secs)  # one "most" per metric and direction
+        other = claims.get((metric, "lower" if direction == "higher" else "higher"), set())
+        assert not (secs & other), metric  # never the most and the least of the same thing
+    # The seed's wrong claims of issue 14 are not made.
+    texts = " ".join(report["comparison"]["findings"])
+    assert "“Chinese projects in Iraq” is the most Health and safety section" not in texts
+    assert "“Iraq-Iran trade expands” is the most favourable to United States" not in texts
+
+
+def report_text(report: dict, start: int, end: int) -> str:
+    for sec in report["sections"]:
+        for p in sec["paragraphs"]:
+            for s in p["sentences"]:
+                if s["start"] == start and s["end"] == end:
+                    return s["text"]
+    return ""
+
+
+@pytest.mark.model
+def test_profile_seed_section_frames_are_what_sets_the_section_apart(report, scorers) -> None:  # type: ignore[no-untyped-def]
+    if "frames" not in scorers:
+        pytest.skip("frames scorer not installed")
+    rows = {r["heading"]: [f["frame"] for f in r["frames"]] for r in report["comparison"]["sections"]}
+    assert "Economic" in rows["Iraq-Iran trade expands"][:2], rows
+    assert rows["Chinese projects in Iraq"][0] == "Economic", rows
+    # the frame near 1 everywhere does not top every section
+    assert sum(r[0] == "External_regulation_and_reputation" for r in rows.values()) <= 1, rows
 
 
 @pytest.mark.model
@@ -86,11 +130,11 @@ def test_profile_seed_attacks_section_among_most_loaded(report, scorers) -> None
     rows = report["comparison"]["sections"]
     ranked = [r["heading"] for r in sorted(rows, key=lambda r: -r["loaded_per_100_words"])]
     assert ATTACKS in ranked[:3], ranked
-    for h in TRADE:  # the trade / Chinese-projects sections are among the least loaded half
-        assert h in ranked[4:], (h, ranked)
-    if ranked[0] == ATTACKS:  # the report says so in words
-        assert any(f.startswith(f"“{ATTACKS}” is the most loaded section")
-                   for f in report["comparison"]["findings"])
+    dens = {r["heading"]: r["loaded_per_100_words"] for r in rows}
+    for h in TRADE:  # the trade / Chinese-projects sections carry well under half the attacks' density
+        assert dens[h] < 0.5 * dens[ATTACKS], (h, dens)
+    claims = [f for f in report["comparison"]["findings"] if "is the most loaded section" in f]
+    assert all(f.startswith(f"“{ranked[0]}”") for f in claims)  # only ever the real maximum
 
 
 @pytest.mark.model
@@ -127,30 +171,38 @@ def _sentence(start: int, text: str, score: float, loaded: list[str]) -> dict:
             "sentiment": {"score": score, "evidence": []}, "loaded_terms": spans}
 
 
-def _tiny_report() -> dict:
+def _tiny_report(n: int = 3) -> dict:
+    """Three sections of ``n`` copies of one sentence each (``n`` sentences per section)."""
     texts = [("Calm", ["The council met on Monday and approved the budget for roads."], 0.1, []),
              ("Angry", ["The ruthless regime unleashed a brutal, savage crackdown on everyone."],
               -0.6, ["ruthless", "brutal", "savage"]),
              ("Plain", ["Officials said the talks would continue next week in the capital."], 0.0, [])]
-    secs, pos, pid = [], 0, 0
+    secs, pos = [], 0
     for k, (head, sents, score, loaded) in enumerate(texts):
-        s = _sentence(pos, sents[0], score, loaded)
+        start, sentences = pos, []
+        for _ in range(n):
+            sentences.append(_sentence(pos, sents[0], score, loaded))
+            pos = sentences[-1]["end"] + 1
         # the aggregated loaded-terms keys, as aggregate.py writes them at every level
         agg = {"loaded_density": 100.0 * len(loaded) / len(sents[0].split()),
-               "loaded_summary": {"count": len(loaded), "top_terms": [
-                   {"text": t, "category": "loaded", "count": 1, "score": 0.9} for t in loaded]}}
-        para = {"index": pid, "start": pos, "end": s["end"], "sentiment": {"score": score},
-                "sentences": [s], **agg}
-        secs.append({"index": k, "heading": head, "start": pos, "end": s["end"],
+               "loaded_summary": {"count": n * len(loaded), "top_terms": [
+                   {"text": t, "category": "loaded", "count": n, "score": 0.9} for t in loaded]}}
+        para = {"index": k, "start": start, "end": pos - 1, "sentiment": {"score": score},
+                "sentences": sentences, **agg}
+        secs.append({"index": k, "heading": head, "start": start, "end": pos - 1,
                      "sentiment": {"score": score}, "paragraphs": [para], **agg})
-        pos, pid = s["end"] + 1, pid + 1
     return {"title": "t", "sections": secs, "summary": {}}
+
+
+def test_profile_says_less_on_one_sentence_sections() -> None:
+    prof = profile(_tiny_report(1))  # one sentence per section: no difference is clear
+    assert not [f for f in prof["findings"] if "most" in f]
 
 
 def test_profile_rule_flags_the_loaded_section_with_its_terms() -> None:
     prof = profile(_tiny_report())
     angry = prof["sections"][1]
-    assert angry["loaded_terms"] == 3
+    assert angry["loaded_terms"] == 9
     assert angry["loaded_per_100_words"] == pytest.approx(300 / 10)
     top = angry["distinctive"][0]
     assert top["metric"] in ("loaded", "sentiment") and top["direction"] in ("higher", "lower")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-SCHEMA_VERSION = "1.1"  # 1.1: "comparison", "targets", "warnings", scorer keys
+SCHEMA_VERSION = "1.2"  # 1.1: "comparison", "targets", "warnings", scorer keys; 1.2: frames.robust, comparison.findings_detail, comparison.sections[].frames lift/rest
 
 __all__ = ["SCHEMA_VERSION", "__version__", "analyze", "analyze_text"]
 

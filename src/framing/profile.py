@@ -171,6 +171,32 @@ def frame_name(frame: str) -> str:
 
 
 # ----------------------------------------------------------------------------- per section
+def _stance_vs_rest(report: Report, rows: list[dict[str, Any]], targets: Sequence[str]) -> None:
+    """Each row's stance entries gain ``rest``: the author-voice stance toward the target in the
+    rest of the article (mean over the other sections' sentences that mention it, the units of
+    ``_claim``), so a section's stance reads relative to the article. Linear (totals minus own)."""
+    for k, t in enumerate(targets):
+        units = _units(report, "stance", t)
+        sums = [(sum(v for v, _, _, _ in us), len(us)) for us in units]
+        tot, n = sum(a for a, _ in sums), sum(b for _, b in sums)
+        for row, (a, b) in zip(rows, sums, strict=True):
+            if "stance" in row and k < len(row["stance"]):
+                row["stance"][k]["rest"] = (tot - a) / (n - b) if n - b > 0 else None
+
+
+def _rank_frames(secs: Sequence[dict[str, Any]], rows: list[dict[str, Any]]) -> None:
+    """Each row's ``frames``: the section's frames relative to the rest of the article
+    (``framing.scorers.frames.section_frames``), when the article has more than one section."""
+    if len(secs) < 2 or not all(isinstance(s.get("frames"), dict) and s["frames"].get("scores") for s in secs):
+        return
+    from .scorers.frames import rest_scores, section_frames
+
+    units = [s["frames"] for s in secs]
+    rests = rest_scores(units, [float(r["words"]) for r in rows])
+    for i, row in enumerate(rows):
+        row["frames"] = section_frames(units[i], rests[i], TOP_FRAMES)
+
+
 def _section_row(
     sec: dict[str, Any], targets: Sequence[str], has_loaded: bool, has_bias: bool
 ) -> dict[str, Any]:
@@ -244,7 +270,9 @@ def _metrics(report: Report, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
             [
                 (
                     _logit(v)
-                    if (v := ((s.get("frames") or {}).get("scores") or {}).get(f)) is not None
+                    # robust score (strongest sentence left out) where the scorer gives it
+                    if (v := ((s.get("frames") or {}).get("robust")
+                              or (s.get("frames") or {}).get("scores") or {}).get(f)) is not None
                     else None,
                     r["words"],
                 )
@@ -456,145 +484,229 @@ def _quote_terms(terms: Sequence[str], k: int = 3) -> str:
     return ", ".join(f"“{t}”" for t in seen)
 
 
+# ----------------------------------------------------------------------------- the claim rule
+#: A "most/least" claim needs, in the section and in the rest of the article, at least this many
+#: units (sentences; mentions for stance), and a difference from the rest of at least CLAIM_Z
+#: standard errors and at least FLOOR[kind]. One rule (``_claim``) decides every such claim.
+MIN_UNITS = 3
+CLAIM_Z = 1.645  # one-sided 95%: a "most" claim has a direction
+#: A section's frame claim needs the frame among the section's top SECTION_FRAME_CLAIM frames
+#: (``framing.scorers.frames.section_frames``, the ranking the section view shows) with a lift of at
+#: least FRAME_LIFT logits over the rest of the article on its robust score (strongest sentence
+#: left out), and the robust score at or above the frame's threshold.
+SECTION_FRAME_CLAIM = 2
+#: A stance claim needs the section itself to lean that way by at least this much (score units).
+STANCE_LEANING = 0.1
+FRAME_LIFT = 1.0
+
+
+def _wstats(units: Sequence[tuple[float, float]]) -> tuple[float, float, float] | None:
+    """(weighted mean, standard error, effective n) of (value, weight) units."""
+    tot = sum(w for _, w in units)
+    if tot <= 0:
+        return None
+    m = sum(v * w for v, w in units) / tot
+    n_eff = tot**2 / sum(w * w for _, w in units)
+    var = sum(w * (v - m) ** 2 for v, w in units) / tot
+    var *= n_eff / (n_eff - 1) if n_eff > 1 else 1.0
+    return m, math.sqrt(var / n_eff), n_eff
+
+
+def _units(report: Report, kind: str, target: str | None = None) -> list[list[tuple[float, float, int, dict[str, Any]]]]:
+    """Per section, the units a claim about ``kind`` rests on: (value, weight, paragraph, sentence)."""
+    out = []
+    for sec in report.get("sections", []):
+        us: list[tuple[float, float, int, dict[str, Any]]] = []
+        for p, s in _sentences(sec):
+            w = float(_words(s.get("text", "")))
+            if kind in ("sentiment", "bias") and (v := _score(s.get(kind))) is not None:
+                us.append((v, w, p, s))
+            elif kind == "loaded" and isinstance(s.get("loaded_terms"), list):
+                us.append((100.0 * len(_loaded_spans(s)) / w, w, p, s))
+            elif kind == "stance":  # author's voice; a sentence is one unit (its mentions are not independent)
+                d = _stance_by_target({"stance": s.get("stance")}).get(str(target))
+                vs = [v for m in (d or {}).get("spans", []) or []
+                      if isinstance(m, dict) and not m.get("quoted") and (v := _score(m)) is not None]
+                if vs:
+                    us.append((sum(vs) / len(vs), 1.0, p, s))
+        out.append(us)
+    return out
+
+
+def _claim(units: list[list[tuple[float, float, int, dict[str, Any]]]], kind: str,
+           direction: str) -> dict[str, Any] | None:
+    """THE rule for "most"/"least" claims: the section with the highest (``direction="higher"``)
+    or lowest mean, if its difference from the rest of the article is clear.
+
+    Clear: the section and the rest each have MIN_UNITS units, and ``|mean - rest| >=
+    max(CLAIM_Z * se, FLOOR[kind])`` where ``se`` is the standard error of the difference of two
+    weighted means (effective sample sizes from the weights). The extreme section is the only
+    candidate, so "most X" and "least X" can never name the same section, and two claims about one
+    metric can never disagree.
+    """
+    stats = [(_wstats([(v, w) for v, w, _, _ in us]) if len(us) >= MIN_UNITS else None) for us in units]
+    eligible = [(st[0], i) for i, st in enumerate(stats) if st is not None]
+    if len(eligible) < 2:
+        return None
+    sign = 1.0 if direction == "higher" else -1.0
+    _, i = max(eligible, key=lambda t: (sign * t[0], -t[1]))
+    rest_units = [(v, w) for j, us in enumerate(units) if j != i for v, w, _, _ in us]
+    if len(rest_units) < MIN_UNITS:
+        return None
+    mean, se, _ = stats[i]  # type: ignore[misc]
+    rest, rse, _ = _wstats(rest_units)  # type: ignore[misc]
+    diff = mean - rest
+    se_d = math.sqrt(se**2 + rse**2)
+    if sign * diff <= 0 or abs(diff) < max(CLAIM_Z * se_d, FLOOR[kind]):
+        return None
+    ev = sorted(units[i], key=lambda u: (-sign * u[0], u[3].get("start", 0)))
+    seen: set[Any] = set()
+    evidence = []
+    for v, _, p, s in ev:
+        if s.get("start") in seen:
+            continue
+        seen.add(s.get("start"))
+        evidence.append(_ev(p, s, v))
+        if len(evidence) == EVIDENCE_K:
+            break
+    return {"section": i, "value": mean, "rest": rest, "se": se_d, "n": len(units[i]),
+            "direction": direction, "evidence": evidence}
+
+
+def _frame_claims(report: Report, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """"X is the most F section": per frame, the section where F is distinctive (the same ranking
+    as the section view), strongest lift first, one claim per section and per frame."""
+    from .scorers.frames import pooling
+
+    th = pooling()["thresholds"]
+    cands = []
+    for i, r in enumerate(rows):
+        for rank, f in enumerate(r.get("frames") or []):
+            lift = f.get("lift")
+            if rank >= SECTION_FRAME_CLAIM or lift is None or lift < FRAME_LIFT:
+                continue
+            if f["robust"] < th.get(f["frame"], 0.5) or len(list(_sentences(report["sections"][i]))) < MIN_UNITS:
+                continue
+            cands.append((lift, i, f))
+    cands.sort(key=lambda c: (-c[0], c[1]))
+    # the frame must be most distinctive here, not as much in another section too (linear)
+    best: dict[str, tuple[float, int]] = {}
+    for i, r in enumerate(rows):
+        for ff in r.get("frames") or []:
+            if ff.get("lift") is not None and ff["lift"] > best.get(ff["frame"], (-math.inf, -1))[0]:
+                best[ff["frame"]] = (ff["lift"], i)
+    out, used_s, used_f = [], set(), set()
+    for lift, i, f in cands:
+        if i in used_s or f["frame"] in used_f or len(out) == FRAME_FINDINGS:
+            continue
+        if best[f["frame"]][1] != i:
+            continue
+        used_s.add(i)
+        used_f.add(f["frame"])
+        sec = report["sections"][i]
+        ev_fr = ((sec.get("frames") or {}).get("evidence") or {}).get(f["frame"]) or []
+        starts = {e.get("start") for e in ev_fr}
+        evidence = [_ev(p, s, None) for p, s in _sentences(sec) if s.get("start") in starts][:EVIDENCE_K]
+        out.append({"section": i, "frame": f["frame"], "value": f["score"], "rest": f["rest"],
+                    "lift": lift, "evidence": evidence})
+    return out
+
+
+def _eg(evidence: Sequence[dict[str, Any]]) -> str:
+    return f"; e.g. “{_snippet(evidence[0]['text'])}”" if evidence else ""
+
+
 def _findings(
     report: Report,
     rows: list[dict[str, Any]],
     metrics: list[dict[str, Any]],
     devs: list[list[dict[str, Any]]],
     arc: list[dict[str, Any]],
-) -> list[str]:
+) -> list[dict[str, Any]]:
+    """Findings as ``{"text", "kind", "metric", "section", "direction", "evidence"}``; every
+    most/least claim comes from ``_claim`` (or, for frames, the section ranking) and names the
+    sentences it rests on (article char offsets)."""
     secs = report["sections"]
-    out: list[str] = []
-    n = len(rows)
-    if n < 2:
+    out: list[dict[str, Any]] = []
+    if len(rows) < 2:
         return out
-    by_metric = {m["key"]: m for m in metrics}
+    by_metric = {m["key"] for m in metrics}
 
-    def dev_of(s: int, key: str) -> dict[str, Any] | None:
-        m = by_metric.get(key)
-        return _deviation(m, s) if m else None
+    def add(text: str, kind: str, metric: str, section: int | None, direction: str | None,
+            evidence: Sequence[dict[str, Any]]) -> None:
+        out.append({"text": text, "kind": kind, "metric": metric, "section": section,
+                    "direction": direction,
+                    "evidence": [{"start": e["start"], "end": e["end"], "text": e["text"]} for e in evidence]})
 
-    # Loaded language: the most and the least loaded sections.
+    # Loaded language: the most loaded section; sections with none at all.
     if "loaded" in by_metric:
-        vals = [(r["loaded_per_100_words"], i) for i, r in enumerate(rows) if r["words"] > 0]
-        hi = max(vals, key=lambda t: (t[0], -t[1]))
-        d = dev_of(hi[1], "loaded")
-        if d and hi[0] > 0:
-            terms = _quote_terms(rows[hi[1]]["top_loaded_terms"])
-            out.append(
-                f"{_cap(section_name(secs[hi[1]]))} is the most loaded section ({d['value']:.1f} loaded terms per 100 words "
-                f"vs {d['rest']:.1f} elsewhere" + (f": {terms})" if terms else ")")
-            )
-        zero = [i for v, i in vals if v == 0]
-        low = sorted(vals, key=lambda t: (t[0], t[1]))[:2]
+        c = _claim(_units(report, "loaded"), "loaded", "higher")
+        if c:
+            i = c["section"]
+            terms = _quote_terms(rows[i]["top_loaded_terms"])
+            ev = [e for e in c["evidence"] if e["value"]]
+            add(f"{_cap(section_name(secs[i]))} is the most loaded section ({rows[i]['loaded_per_100_words']:.1f} "
+                f"loaded terms per 100 words vs {c['rest']:.1f} elsewhere" + (f": {terms})" if terms else ")"),
+                "loaded", "loaded", i, "higher", ev)
+        zero = [i for i, r in enumerate(rows) if r["loaded_terms"] == 0 and len(list(_sentences(secs[i]))) >= MIN_UNITS]
         total = sum(r["loaded_terms"] for r in rows)
-        overall = 100.0 * total / max(sum(r["words"] for r in rows), 1)
-        if len(zero) >= 2:
-            names = [section_name(secs[i]) for i in zero]
-            out.append(
-                f"{_cap(_join(names))} have no loaded terms at all; the article as a whole "
-                f"has {overall:.1f} per 100 words"
-            )
-        elif len(low) == 2 and low[1][0] < hi[0]:
-            out.append(
-                f"The least loaded sections are {section_name(secs[low[0][1]])} "
-                f"({low[0][0]:.1f} loaded terms per 100 words) and "
-                f"{section_name(secs[low[1][1]])} ({low[1][0]:.1f}); the article as a whole "
-                f"has {overall:.1f}"
-            )
-    # Frames: for each frame, the section where it is strongest, if that stands out.
-    cands = []
-    for m in metrics:
-        if m["kind"] != "frame":
-            continue
-        vals = [(v, i) for i, (v, w) in enumerate(m["values"]) if v is not None and w > 0]
-        if not vals:
-            continue
-        top = max(vals, key=lambda t: (t[0], -t[1]))
-        d = _deviation(m, top[1])
-        if d and d["z"] >= MIN_Z and d["value"] >= FRAME_PRESENT:
-            cands.append((d["z"], top[1], m["key"].split(":", 1)[1], d))
-    cands.sort(key=lambda c: (-c[0], c[1]))
-    used: set[int] = set()
-    for _, i, frame, d in cands:
-        if i in used or len(used) == FRAME_FINDINGS:
-            continue
-        used.add(i)
-        ev = _evidence(secs[i], d)
-        e = f"; e.g. “{_snippet(ev[0]['text'])}”" if ev else ""
-        out.append(
-            f"{_cap(section_name(secs[i]))} is the most {frame_name(frame)} section "
-            f"({frame_name(frame)} frame {d['value']:.2f} vs {d['rest']:.2f} on average "
-            f"elsewhere{e})"
-        )
-    # Sentiment: the most negative and most positive sections, when they stand out.
-    for word, pick in (("negative", min), ("positive", max)):
-        vals = [(r["sentiment"], i) for i, r in enumerate(rows) if r["sentiment"] is not None]
-        if not vals:
-            break
-        _, i = pick(vals, key=lambda t: (t[0], t[1] if word == "negative" else -t[1]))
-        d = dev_of(i, "sentiment")
-        if (
-            d
-            and abs(d["value"] - d["rest"]) >= FLOOR["sentiment"]
-            and (d["direction"] == "lower") == (word == "negative")
-        ):
-            ev = _evidence(secs[i], d)
-            e = f"; e.g. “{_snippet(ev[0]['text'])}”" if ev else ""
-            out.append(
-                f"{_cap(section_name(secs[i]))} is the most {word} section (sentiment "
-                f"{d['value']:+.2f} vs {d['rest']:+.2f} elsewhere{e})"
-            )
+        if len(zero) >= 2 and total:
+            overall = 100.0 * total / max(sum(r["words"] for r in rows), 1)
+            add(f"{_cap(_join([section_name(secs[i]) for i in zero]))} have no loaded terms at all; the article "
+                f"as a whole has {overall:.1f} per 100 words", "loaded", "loaded", None, "lower", [])
+    # Frames: the section where a frame is distinctive.
+    for c in _frame_claims(report, rows):
+        i, f = c["section"], c["frame"]
+        add(f"{_cap(section_name(secs[i]))} is the most {frame_name(f)} section ({frame_name(f)} frame "
+            f"{c['value']:.2f} vs {c['rest']:.2f} in the rest of the article{_eg(c['evidence'])})",
+            "frame", f"frame:{f}", i, "higher", c["evidence"])
+    # Sentiment: the most negative and most positive sections.
+    for word, direction in (("negative", "lower"), ("positive", "higher")):
+        c = _claim(_units(report, "sentiment"), "sentiment", direction)
+        if c:
+            i = c["section"]
+            if (c["value"] < 0) == (direction == "higher"):  # a negative section is not "most positive"
+                word = "least negative" if direction == "higher" else "least positive"
+            else:
+                word = f"most {word}"
+            add(f"{_cap(section_name(secs[i]))} is the {word} section (sentiment {c['value']:+.2f} vs "
+                f"{c['rest']:+.2f} elsewhere{_eg(c['evidence'])})", "sentiment", "sentiment", i, direction,
+                c["evidence"])
     # Bias: the section with the highest mean P(biased).
     if "bias" in by_metric:
-        vals = [(r["bias"], i) for i, r in enumerate(rows) if r.get("bias") is not None]
-        if vals:
-            _, i = max(vals, key=lambda t: (t[0], -t[1]))
-            d = dev_of(i, "bias")
-            if d and d["z"] >= MIN_Z:
-                ev = _evidence(secs[i], d)
-                e = f"; e.g. “{_snippet(ev[0]['text'])}”" if ev else ""
-                out.append(
-                    f"{_cap(section_name(secs[i]))} reads as the most biased section "
-                    f"(bias {d['value']:.2f} vs {d['rest']:.2f} elsewhere{e})"
-                )
-    # Stance: per top target, the section that departs most from the rest of the article.
+        c = _claim(_units(report, "bias"), "bias", "higher")
+        if c:
+            i = c["section"]
+            add(f"{_cap(section_name(secs[i]))} reads as the most biased section (bias {c['value']:.2f} vs "
+                f"{c['rest']:.2f} elsewhere{_eg(c['evidence'])})", "bias", "bias", i, "higher", c["evidence"])
+    # Stance, author's voice: per top target, the most favourable / most hostile section.
     for m in metrics:
         if m["kind"] != "stance":
             continue
-        ds = [(d, i) for i in range(n) if (d := _deviation(m, i)) is not None and abs(d["z"]) >= MIN_Z]
-        if not ds:
-            continue
-        d, i = max(ds, key=lambda t: (abs(t[0]["z"]), -t[1]))
         target = m["key"].split(":", 1)[1]
-        mentions = m["values"][i][1]
-        how = "most favourable to" if d["direction"] == "higher" else "most hostile toward"
-        ev = _evidence(secs[i], d)
-        words = _quote_terms(ev[0]["terms"]) if ev and ev[0]["terms"] else ""
-        out.append(
-            f"{_cap(section_name(secs[i]))} is the {how} {target} (stance "
-            f"{d['value']:+.2f} over {int(mentions)} mentions vs {d['rest']:+.2f} "
-            f"elsewhere" + (f": {words})" if words else ")")
-        )
+        units = _units(report, "stance", target)
+        for how, direction in (("most favourable to", "higher"), ("most hostile toward", "lower")):
+            c = _claim(units, "stance", direction)
+            if not c or (c["value"] if direction == "higher" else -c["value"]) < STANCE_LEANING:
+                continue  # "most hostile" of a section that is not hostile at all says nothing
+            i = c["section"]
+            add(f"{_cap(section_name(secs[i]))} is the {how} {target} in the author's voice (stance "
+                f"{c['value']:+.2f} over {c['n']} sentences vs {c['rest']:+.2f} elsewhere{_eg(c['evidence'])})",
+                "stance", m["key"], i, direction, c["evidence"])
     # Arc: how sentiment moves from the opening to the close.
     pts = [(p["sentiment"], p["section"]) for p in arc if p.get("sentiment") is not None]
     if len(pts) >= 6:
         k = max(2, len(pts) // 4)
-        a = sum(v for v, _ in pts[:k]) / k
-        b = sum(v for v, _ in pts[-k:]) / k
-        if abs(a - b) >= FLOOR["sentiment"]:
-            trend = "more negative" if b < a else "more positive"
-            out.append(
-                f"Sentiment turns {trend} through the article: {a:+.2f} over the first {k} "
-                f"paragraphs ({section_name(secs[pts[0][1]])}) and {b:+.2f} over the last "
-                f"{k} ({section_name(secs[pts[-1][1]])})"
-            )
-        else:
-            out.append(
-                f"Sentiment stays level through the article: {a:+.2f} over the first {k} "
-                f"paragraphs ({section_name(secs[pts[0][1]])}) and {b:+.2f} over the last "
-                f"{k} ({section_name(secs[pts[-1][1]])})"
-            )
+        a = [v for v, _ in pts[:k]]
+        b = [v for v, _ in pts[-k:]]
+        sa, sb = _wstats([(v, 1.0) for v in a]), _wstats([(v, 1.0) for v in b])
+        ma, mb = sa[0], sb[0]  # type: ignore[index]
+        se = math.sqrt(sa[1] ** 2 + sb[1] ** 2)  # type: ignore[index]
+        where = (f"{ma:+.2f} over the first {k} paragraphs ({section_name(secs[pts[0][1]])}) and {mb:+.2f} "
+                 f"over the last {k} ({section_name(secs[pts[-1][1]])})")
+        if abs(ma - mb) >= max(FLOOR["sentiment"], CLAIM_Z * se):
+            add(f"Sentiment turns {'more negative' if mb < ma else 'more positive'} through the article: {where}",
+                "arc", "sentiment", None, "lower" if mb < ma else "higher", [])
     return out
 
 
@@ -622,6 +734,8 @@ def profile(report: Report) -> dict[str, Any]:
     targets = top_targets(report)
     has_loaded, has_bias = _has(report, "loaded_terms"), _has(report, "bias")
     rows = [_section_row(s, targets, has_loaded, has_bias) for s in secs]
+    _rank_frames(secs, rows)
+    _stance_vs_rest(report, rows, targets)
     metrics = _metrics(report, rows) if rows else []
     devs: list[list[dict[str, Any]]] = []
     for i, (sec, row) in enumerate(zip(secs, rows, strict=True)):
@@ -637,12 +751,14 @@ def profile(report: Report) -> dict[str, Any]:
         row["distinctive"] = kept
         devs.append(kept)
     arc = _arc(report, targets, has_loaded, has_bias)
+    findings = _findings(report, rows, metrics, devs, arc)
     return {
         "targets": targets,
         "metrics": [m["key"] for m in metrics],
         "sections": rows,
         "arc": arc,
-        "findings": _findings(report, rows, metrics, devs, arc),
+        "findings": [f["text"] for f in findings],
+        "findings_detail": findings,
     }
 
 

@@ -17,6 +17,7 @@ EVALUATIONS: dict[str, str] = {
     "sentences": "framing.evaluation.sentences",
     "newsmtsc": "framing.evaluation.newsmtsc",
     "articles": "framing.evaluation.articles",
+    "readings": "framing.evaluation.readings",
 }
 
 #: The summary table of ``make eval``: (task, evaluation, key of the report-part figure, key of the
@@ -32,4 +33,5 @@ TABLE: list[tuple[str, str, str, str | None, str, str]] = [
      "loaded_language_semeval.tune.f1", "0.484", ">= 0.55"),
     ("article frames, micro-F1", "articles", "frames_semeval.report_micro_f1", "frames_semeval.tune_micro_f1",
      "0.703", ">= 0.70"),
+    ("hand-written articles: readings that hold (share)", "readings", "share", None, "–", "all"),
 ]

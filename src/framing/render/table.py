@@ -307,6 +307,13 @@ def frames_cell(sec: dict[str, Any], report: Report) -> Text:
     if not fr or not fr.get("scores"):
         return Text("–")
     t = Text()
+    rows = (report.get("comparison") or {}).get("sections") or []
+    ranked = next((r.get("frames") for r in rows if r.get("index") == sec.get("index")), None)
+    if ranked and all(f.get("lift") is not None for f in ranked):  # relative to the rest (profile.py)
+        for i, f in enumerate(ranked[:FRAMES_PER_SECTION + 1]):
+            t.append(("" if not i else ", ") + f"{SHORT.get(f['frame'], f['frame'])} {f['score']:.2f}",
+                     style="bold" if f["label"] else "dim")
+        return t
     top = dominant(fr, FRAMES_PER_SECTION)
     for i, (f, p, above) in enumerate(top):
         if i:

@@ -32,6 +32,8 @@ def lexicon_features(texts: Sequence[str], lexicon: Lexicon) -> np.ndarray:
     for i, t in enumerate(texts):
         n = max(1, len(t.split()))
         for m in lexicon.match(t):
+            if m.entry.weight <= 0:  # a silenced / neutral entry is no evidence of bias
+                continue
             c = CATEGORIES.index(m.entry.category)
             out[i, c] += m.entry.weight * 10.0 / n
             out[i, len(CATEGORIES) + c] = 1.0

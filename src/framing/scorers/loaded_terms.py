@@ -10,7 +10,9 @@ Two sources, one span list:
 
 A lexicon match of a loaded category is kept when ``LEXICON_MIX * weight + (1 - LEXICON_MIX) *
 detector`` reaches the emission threshold; words the detector alone flags are kept when their
-detector score does. Adjacent flagged words merge into one span ("rogue" + "actions"). Hedges
+detector score does. Adjacent flagged words merge into one span ("rogue" + "actions"), and so do
+flagged words listed with a comma ("piracy, looting"). A lexicon entry of weight 0 marks an
+everyday word (``policy``, ``crisis``) that is never flagged, by the detector either. Hedges
 and boosters come from the lexicon only and are never loaded language.
 
 Scale: every span's ``score`` is in [0, 1] (higher = more clearly loaded / a stronger marker).
@@ -234,7 +236,7 @@ def combine(
         if m.entry.user:  # the user asked for this term: report it unless weight is 0
             if w > 0:
                 cands.append((m.start, m.end, cat, max(score, w), source))
-        elif score >= threshold:
+        elif w > 0 and score >= threshold:  # weight 0: a neutral word, never loaded
             cands.append((m.start, m.end, cat, score, source))
     for i, (s, e, norm, sc, cat) in enumerate(wscores):
         if i in covered or sc < threshold or norm in _EDGE_STOP:
@@ -246,7 +248,8 @@ def combine(
         if merged and c[2] in LOADED_CATEGORIES and merged[-1][2] in LOADED_CATEGORIES:
             p = merged[-1]
             gap = text[p[1] : c[0]]
-            if p[1] <= c[0] and gap.strip(" -") == "" and len(gap) <= 2:
+            # adjacent, hyphenated or listed ("piracy, looting"): one span
+            if p[1] <= c[0] and gap.strip(" -") in ("", ",") and len(gap) <= 2:
                 cat = p[2] if p[3] >= c[3] else c[2]
                 src = p[4] if p[4] == c[4] else "both"
                 merged[-1] = (p[0], c[1], cat, max(p[3], c[3]), src)

@@ -384,6 +384,37 @@ def count_evidence(
     return occ, hits, disp, {k: len(v) for k, v in sources.items()}
 
 
+#: Multiword loaded terms of opinion writing that the span statistics cannot earn (each is rare in
+#: PTC train, and a phrase must beat its strongest word): our own list, matched as ONE span
+#: ("war crimes", not "crimes"). Weighted by train evidence with prior PRIOR_CURATED (see
+#: build_lexicon); category as given unless the data already has the term. The prior is set a
+#: priori (a hand-picked term is expected to be loaded more often than a research-list word,
+#: PRIOR_CAP), not tuned on dev: an unseen curated term scores 0.6 and is reported on its own.
+PRIOR_CURATED = 0.6
+CURATED: tuple[tuple[str, str], ...] = (
+    ("war crimes", "loaded"), ("war criminal", "name_calling"), ("criminal actions", "loaded"),
+    ("criminal acts", "loaded"), ("rogue actions", "loaded"), ("rogue state", "name_calling"),
+    ("rogue regime", "name_calling"), ("piracy", "loaded"), ("looting", "loaded"), ("plunder", "loaded"),
+    ("aggressive hostility", "loaded"), ("imperialist aggression", "loaded"), ("desperate efforts", "loaded"),
+    ("blatant crime", "loaded"), ("puppet regime", "name_calling"), ("puppet government", "name_calling"),
+    ("death squads", "loaded"), ("ethnic cleansing", "loaded"), ("reign of terror", "loaded"),
+    ("witch hunt", "loaded"), ("fake news", "name_calling"), ("power grab", "loaded"), ("land grab", "loaded"),
+    ("war machine", "loaded"), ("warmongers", "name_calling"), ("collective punishment", "loaded"),
+    ("economic terrorism", "loaded"), ("mass murder", "loaded"), ("cover-up", "loaded"),
+    ("corrupt", "loaded"), ("thugs", "name_calling"), ("stooges", "name_calling"),
+)
+#: Everyday policy and news words that are never loaded language by themselves: weight 0 entries,
+#: which keep the contextual detector from flagging them (``scorers.loaded_terms.combine`` covers a
+#: matched word; a 0-weight match scores 0.3 * detector, below the emission threshold).
+NEUTRAL: tuple[str, ...] = (
+    "policy", "policies", "position", "positions", "crisis", "crises", "decision", "agreement",
+    "sanctions", "trade", "economy", "government", "administration", "election", "vote", "troops",
+    "military", "budget", "reform", "plan", "proposal", "strategy", "measures", "talks", "deal",
+    "official", "officials", "statement", "report", "issue", "situation", "conflict", "security",
+    "malnutrition", "infrastructure", "minister", "parliament", "congress", "senate", "law",
+)
+
+
 def build_lexicon(min_weight: float = MIN_WEIGHT) -> tuple[list[tuple[str, str, float]], dict[str, int]]:
     """Entries (term, category, weight) from TRAIN articles / TRAIN BABE rows only."""
     train_sents = [s for s in ptc_sentences() if not article_is_dev(s.article)]
@@ -436,6 +467,20 @@ def build_lexicon(min_weight: float = MIN_WEIGHT) -> tuple[list[tuple[str, str, 
         if k in entries and entries[k][1] == "exaggeration" and entries[k][2] >= 0.4:
             continue  # labelled as exaggeration often enough to stay loaded
         entries[k] = (term, cat, 1.0)
+    for term, cat in CURATED:
+        # the curated list is one more research list, with prior PRIOR_CURATED; the PTC /
+        # BABE train evidence weighs it like any candidate, and a phrase needs not beat its words
+        k = _key(term)
+        h = hits.get(k, Counter())
+        weight = round((h.get(ANY, 0) + PRIOR_STRENGTH * PRIOR_CURATED) / (occ.get(k, 0) + PRIOR_STRENGTH), 4)
+        have = entries.get(k)
+        if have and have[2] >= weight:
+            continue
+        if weight >= min_weight:
+            entries[k] = (have[0], have[1], weight) if have else (term, cat, weight)
+            stats["curated"] += 1
+    for term in NEUTRAL:
+        entries[_key(term)] = (term, "loaded", 0.0)
     out = sorted(entries.values(), key=lambda e: (CATEGORIES.index(e[1]), -e[2], e[0]))
     stats.update(Counter(c for _, c, _ in out))
     stats["train_sentences"] = len(train_sents)
@@ -452,6 +497,8 @@ def write_tsv(path: Path, entries: list[tuple[str, str, float]], stats: dict[str
         "subjectives, MPQA strong negative clues, Hu & Liu negative words, MFD 2.0 vice words, Hyland 2005 "
         "and Islam et al. 2020 hedges/boosters; weights = smoothed precision inside PTC train spans "
         "(Loaded_Language, Name_Calling,Labeling, Exaggeration,Minimisation) and BABE train biased words",
+        "# curated: framing.train.lexicon CURATED multiword terms (train-evidence weights, prior 0.6) and NEUTRAL everyday policy "
+        "words (weight 0: never flagged, also not by the detector)",
         "# licence: derived data for research use; cite the source papers (see docs/lexicon.md)",
         f"# entries: {len(entries)}",
         "term\tcategory\tweight",
