@@ -178,7 +178,7 @@ def test_batch_csv_has_fixed_bounded_columns(runner, seed_text, tmp_path) -> Non
     recs = [{"id": f"a{i}", "text": "\n\n".join(paras[i * 7:i * 7 + 9])} for i in range(6)]
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(json.dumps(r) for r in recs) + "\n{\"id\": \"broken\"}\n")
-    common = ["batch", "--input", str(src), "--cache-dir", str(tmp_path / "c"), "-q"]
+    common = ["batch", "--input", str(src), "--cache-dir", str(tmp_path / "c"), "-q", "--ordered"]
     res = runner.invoke(app, common)
     reports = [json.loads(line) for line in res.stdout.splitlines()]
     assert res.exit_code == ExitCode.PARTIAL and len(reports) == 7
