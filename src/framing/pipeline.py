@@ -1,4 +1,4 @@
-"""Wiring: Document -> Article -> (targets) -> one encoder pass -> scorers -> Analysis.
+"""Wiring: Document -> Article -> one encoder pass -> (targets, from its NER head) -> scorers -> Analysis.
 
 PIPELINE-READY (aggregate.py AGGREGATORS, render/json.py REPORT_HOOKS, render/table.py SECTION_COLUMNS/PANELS/PARAGRAPH_STYLERS/EXPLAINERS are the extension points)
 The encoder runs once per sentence; every scorer reads the same ``Batch``. Batch mode feeds
@@ -107,15 +107,7 @@ class Pipeline:
         texts: list[str] = []
         quotes: list[list[tuple[int, int]]] = []
         owners: list[int] = []
-        for k, (article, user_targets, _) in enumerate(chunk):
-            if self.needs("mentions"):
-                # Stage: targets (actors, aliases, mentions per sentence, relative offsets).
-                from .targets import find_targets
-
-                t = perf_counter()
-                target_sets[k] = find_targets(article, user_targets)
-                self.timings["targets"] += perf_counter() - t
-                mentions.extend(target_sets[k].mentions)
+        for k, (article, _, _) in enumerate(chunk):
             for s, near in zip(article.sentences, article.sentence_quotes(), strict=True):
                 texts.append(article.text[s.start:s.end])
                 quotes.append([(max(qs, s.start) - s.start, min(qe, s.end) - s.start) for qs, qe in near])
@@ -124,6 +116,20 @@ class Pipeline:
         t = perf_counter()
         enc = encoder.encode(texts)  # the one encoder pass for every head
         self.timings["encode"] += perf_counter() - t
+        if self.needs("mentions"):
+            # Stage: targets (actors, aliases, mentions per sentence, relative offsets), reading
+            # the NER head's entities from the same encoder pass.
+            from .ner import entities
+            from .targets import find_targets
+
+            b = 0
+            for k, (article, user_targets, _) in enumerate(chunk):
+                t = perf_counter()
+                a, b = b, b + len(article.sentences)  # this article's rows in the encoder batch
+                ents = entities(texts[a:b], enc, range(a, b))
+                target_sets[k] = find_targets(article, user_targets, ents)
+                self.timings["targets"] += perf_counter() - t
+                mentions.extend(target_sets[k].mentions)
         batch = Batch(texts=texts, enc=enc, quotes=quotes, mentions=mentions, article_ids=owners)
         raw = {}
         for scorer in scorers:
