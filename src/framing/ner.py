@@ -126,6 +126,27 @@ def bio_decode(labels: Sequence[str], spans: Sequence[tuple[int, int]]) -> list[
     return out
 
 
+#: words that end an organisation named after a person ("Trump Organization"): never joined
+_ORG_TAIL = frozenset({"Administration", "Foundation", "Organization", "Tower", "Campaign", "Group",
+                       "University", "Institute", "Center", "Centre", "Party", "Inc.", "Corp.", "Co."})
+
+
+def join_names(text: str, ents: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Join a person's name the head split in two ("James B." + "Comey", "Rod" + "Rosenstein"):
+    entities separated by one space where the first is a PERSON and the second a PERSON, or a
+    one-word ORG/GPE after a one-word PERSON (not an organisation's tail word)."""
+    out: list[tuple[int, int, str]] = []
+    for s, e, t in ents:
+        if out and out[-1][2] == "PERSON" and text[out[-1][1]:s] == " " and text[s:s + 1].isupper():
+            ps, _, _ = out[-1]
+            one = " " not in text[ps:out[-1][1]] and " " not in text[s:e]
+            if t == "PERSON" or (one and t in ("ORG", "GPE") and text[s:e] not in _ORG_TAIL):
+                out[-1] = (ps, e, "PERSON")
+                continue
+        out.append((s, e, t))
+    return out
+
+
 def clean_span(text: str, s: int, e: int, kind: str) -> tuple[int, int] | None:
     """Apply the explicit rules to one entity span of ``text``; None when nothing is left.
 
@@ -208,7 +229,7 @@ def entities(texts: Sequence[str], enc: Any, rows: Sequence[int] | None = None
         labs = [labels[i] for i in probs[pos:pos + n].argmax(1)] if n else []
         pos += n
         ents = []
-        for s, e, t in bio_decode(labs, spans):
+        for s, e, t in join_names(text, bio_decode(labs, spans)):
             c = clean_span(text, s, e, t)
             if c is not None:
                 ents.append((c[0], c[1], t))

