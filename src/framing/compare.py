@@ -124,7 +124,7 @@ def _targets_of(report: Report) -> list[dict[str, Any]]:
             st = t.get("stance") if isinstance(t.get("stance"), dict) else None
             mentions = int(st.get("mentions", 0)) if st else int(t.get("mentions", 0) or 0)
             out.append({"name": str(t["name"]), "aliases": [str(a) for a in t.get("aliases") or []],
-                        "mentions": mentions, "stance": st})
+                        "mentions": mentions, "stance": st, "kind": t.get("kind")})
     else:
         for d in (report.get("summary") or {}).get("stance") or []:
             out.append({"name": str(d["target"]), "aliases": [], "mentions": int(d.get("mentions", 0)),
@@ -198,6 +198,7 @@ def align_targets(reports: Sequence[Report]) -> list[dict[str, Any]]:
             "name": name, "aliases": aliases, "mentions": mentions,
             "per_1000_words": [1000.0 * m / w for m, w in zip(mentions, words, strict=True)],
             "stance": [_merge_stance(b) for b in blocks],
+            "kind": Counter(nodes[i][1].get("kind") for i in members).most_common(1)[0][0],
         })
     out.sort(key=lambda g: (-sum(g["mentions"]), -sum(1 for m in g["mentions"] if m), g["name"]))
     return [g for g in out if sum(g["mentions"])][:MAX_TARGETS]
@@ -262,8 +263,14 @@ def _emphasis(names: list[str], targets: list[dict[str, Any]], frames: list[dict
     lab = list(labels) if labels is not None else [f"#{k + 1}" for k in range(n)]
 
     def absent_in(j: int, g: dict[str, Any]) -> bool:
-        # zero aligned mentions is not enough: no surface form of the actor may occur in the text
-        return g["mentions"][j] == 0 and (texts is None or not text_mentions(texts[j], [g["name"], *g["aliases"]]))
+        # zero aligned mentions is not enough: no surface form of the actor may occur in the text,
+        # nor a person's surname ("Blumenthal" may be the Richard Blumenthal named elsewhere)
+        if g["mentions"][j] or texts is None:
+            return not g["mentions"][j]
+        forms = [g["name"], *g["aliases"]]
+        if g.get("kind") == "person":
+            forms += [f.split()[-1] for f in forms if len(f.split()) >= 2 and len(f.split()[-1]) > 2]
+        return not text_mentions(texts[j], forms)
 
     out: list[dict[str, Any]] = [{"article": k, "emphasises": [], "leaves_out": []} for k in range(n)]
     if n < 2:
