@@ -367,6 +367,9 @@ def _is_sentence_start(text: str, s: int) -> bool:
     return not text[:s].strip(" \"“‘'([—–-")
 
 
+_PARTICLE = re.compile(r"(?:al|el|ad|as|bin|ibn|de|da|del|la|le|van|von|der|du|dos)[- ][A-Z]")
+
+
 def _make_cand(unit: int, text: str, s: int, e: int, typ: str | None, at_start: bool) -> _Cand | None:
     """A candidate for text[s:e] after the shared rules: leading function words and titles cut
     (a title before the span counts too), trailing connectors cut, party-state tags, calendar
@@ -384,6 +387,15 @@ def _make_cand(unit: int, text: str, s: int, e: int, typ: str | None, at_start: 
         break
     if span in _LEADING_STOP:
         return None
+    # leading pieces that are no name: "’s Kurds", "& Health Studies", "of Education", "surveil
+    # Carter Page", "neo-Pharisaical" (a name starts with a capital or a particle such as "al-")
+    while span and not (span[0].isupper() or span[0].isdigit() or _PARTICLE.match(span)):
+        head, sep, rest = span.partition(" ")
+        if not sep:
+            return None
+        s += len(head) + 1
+        span = rest
+        at_start = False
     form, cut = _strip_title(span)
     form = re.sub(r"\s+(?:of|and|&)$", "", form).rstrip(",;:")
     for suf in ("’s", "'s"):
@@ -424,7 +436,7 @@ def _candidates(unit: int, text: str, gaz: re.Pattern[str],
             if typ not in _ACTOR_TYPES:
                 continue
             # the parts of the entity outside gazetteer hits ("U.S. Attorney John Smith")
-            for m in re.finditer(r"[^#]+", mtext[es:ee]):
+            for m in re.finditer(r"[^#\n]+", mtext[es:ee]):  # never across a hit or a line
                 ps, pe = es + m.start(), es + m.end()
                 parts = ([(ps + a.start(), ps + a.end()) for a in
                           re.finditer(r"(?:(?!\s+(?:and|&)\s+|,\s+).)+", text[ps:pe])]

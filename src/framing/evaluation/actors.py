@@ -7,10 +7,11 @@ through ``framing.pipeline.Pipeline`` with the stance scorer (which needs target
 ``framing analyze`` runs it. Figures:
 
 * ``junk_rate``: the share of reported target names that are junk (``junk_reason``): fragments
-  ("A.", "B.", "F."), names running across "and" or "&" into two people, party-state tags
+  ("A.", "B.", "F."), a person's name running across "and"/"&" (or any name with a title
+  word in it: "Mattis and Mr. Trump"), names running across lines, party-state tags
   ("D-Mass."), a title left in the name ("Mr. Comey"), a possessive, lower-case starts,
   quotes or sentence punctuation inside, more than six words, a headline cut into a name
-  ("Has Trump Opened": capitalised function words or "Photo" after the first word);
+  ("Has Trump Opened": capitalised auxiliaries, "As", "AP", "Photo" after the first word);
 * ``trump_names``: the distinct names of the targets that are Donald Trump (a target whose name
   or aliases hold "Trump" and that is not another Trump by first name);
 * ``examples``: up to 20 junk names with their reason, for reading.
@@ -28,14 +29,13 @@ OTHER_TRUMPS = frozenset({"Melania", "Ivanka", "Eric", "Barron", "Tiffany", "Fre
 #: capitalised function words and verbs inside a "name": a headline cut into a name ("Has Trump
 #: Opened", "Trump Victorious As", "AP Photo Trump")
 _HEADLINE_WORDS = frozenset({"Has", "Have", "Had", "Is", "Are", "Was", "Were", "As", "Photo", "AP", "Says",
-                             "Said", "Will", "Would", "To", "In", "On", "For", "With", "By", "At", "From",
-                             "Vs", "vs."})
+                             "Said", "Will", "Would", "Vs", "vs."})
 _TITLE_START = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Prof)\.\s|^(?:President|Senator|Governor|"
                           r"Secretary|Director|Speaker|Judge|Representative)\s")
 
 
-def junk_reason(name: str) -> str | None:
-    """Why ``name`` is not a well-formed actor name, or None."""
+def junk_reason(name: str, kind: str | None = None) -> str | None:
+    """Why ``name`` (of a target of ``kind``) is not a well-formed actor name, or None."""
     from ..ner import PARTY_STATE_RE
 
     letters = name.replace(".", "").replace(" ", "")
@@ -43,10 +43,11 @@ def junk_reason(name: str) -> str | None:
         return "fragment"
     if PARTY_STATE_RE.fullmatch(name):
         return "party-state tag"
+    if "\n" in name:
+        return "runs across lines"
     if re.search(r"\s(?:and|&)\s", name) and (
-            re.search(r"\s(?:and|&)\s(?:Mr|Mrs|Ms|Sen|Rep|Gov|Gen|Dr)\.", name)
-            or any(w in name.split() for w in ("Mr.", "Mrs.", "Ms.", "Sen.", "Senator", "President", "Deputy"))
-            or re.fullmatch(r"[A-Z][a-z]+ (?:and|&) (?:[A-Z][\w.-]* ){1,3}[A-Z][\w-]+", name)):
+            kind == "person"
+            or any(w in name.split() for w in ("Mr.", "Mrs.", "Ms.", "Sen.", "Senator", "President", "Deputy"))):
         return "runs across and"
     if _TITLE_START.match(name):
         return "title in name"
@@ -81,7 +82,7 @@ def measure(reports: list[dict[str, Any]]) -> dict[str, Any]:
     for rep in reports:
         for t in rep.get("targets") or []:
             names += 1
-            why = junk_reason(t["name"])
+            why = junk_reason(t["name"], t.get("kind"))
             if why:
                 junk += 1
                 reasons[why] += 1

@@ -75,7 +75,8 @@ SUMMARY = [
     ("stance.v1", "NewsMTSC mt dev macro-F1", "mt_dev_macro_f1", "VADER", "mt_dev_vader_macro_f1"),
     ("frames.v1", "SemEval-2023 frames dev micro-F1 (article)", "dev.micro_f1", "top-5 majority",
      "majority_baseline_dev.micro_f1"),
-    ("ner.v1", "BASIL+PTC dev entity F1 vs spaCy silver (micro, typed)", "dev.micro.f1", "–", "none"),
+    ("ner.v1", "BASIL dev-event entity F1 vs spaCy silver (micro, typed)", "dev.micro.f1", "PERSON F1",
+     "dev.PERSON.f1"),
 ]
 
 
