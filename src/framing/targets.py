@@ -415,6 +415,22 @@ def _make_cand(unit: int, text: str, s: int, e: int, typ: str | None, at_start: 
                  bool(title_text), at_start, typ, _gender_of(title_text) if title_text else None)
 
 
+def _split_name_list(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A list of names without separators ("Dianne Feinstein Maxine Waters Adam Schiff", a photo
+    caption) split before each known first name that follows a name of two words or more."""
+    ws = [(m.start() + s, m.end() + s) for m in re.finditer(r"\S+", text[s:e])]
+    if len(ws) < 4:
+        return [(s, e)]
+    first = people()[2]
+    out, start = [], 0
+    for i in range(2, len(ws)):
+        if i - start >= 2 and text[ws[i][0]:ws[i][1]] in first:
+            out.append((ws[start][0], ws[i - 1][1]))
+            start = i
+    out.append((ws[start][0], ws[-1][1]))
+    return out
+
+
 def _candidates(unit: int, text: str, gaz: re.Pattern[str],
                 ents: Sequence[tuple[int, int, str]] | None = None
                 ) -> tuple[list[tuple[int, int, str]], list[_Cand], list[_Cand]]:
@@ -438,8 +454,8 @@ def _candidates(unit: int, text: str, gaz: re.Pattern[str],
             # the parts of the entity outside gazetteer hits ("U.S. Attorney John Smith")
             for m in re.finditer(r"[^#\n]+", mtext[es:ee]):  # never across a hit or a line
                 ps, pe = es + m.start(), es + m.end()
-                parts = ([(ps + a.start(), ps + a.end()) for a in
-                          re.finditer(r"(?:(?!\s+(?:and|&)\s+|,\s+).)+", text[ps:pe])]
+                parts = ([q for a in re.finditer(r"(?:(?!\s+(?:and|&)\s+|,\s+).)+", text[ps:pe])
+                          for q in _split_name_list(text, ps + a.start(), ps + a.end())]
                          if typ == "PERSON" else [(ps, pe)])
                 for a, b in parts:
                     seg = text[a:b]
