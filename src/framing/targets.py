@@ -61,7 +61,7 @@ PERSON_TITLES = (
 _TITLE_RE = re.compile(
     r"^(?:(?:" + "|".join(re.escape(t) for t in sorted(PERSON_TITLES, key=len, reverse=True)) + r")\s+)+")
 #: Capitalised words that are not actors (calendar words, sentence adverbs, generic nouns).
-NON_ACTOR = frozenset(["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "New", "Year", "Eve", "Christmas", "Easter", "Ramadan", "I", "I'm", "I’m", "OK", "AM", "PM", "A.M.", "P.M.", "TV", "Internet", "Web", "God", "Arab", "Arabs", "Western", "Eastern", "Northern", "Southern", "European", "African", "Asian", "Latin", "Muslim", "Muslims", "Christian", "Christians", "Jewish", "Sunni", "Shia", "Shiite", "Catholic", "Protestant", "Parliament", "Embassy", "Government", "Cabinet"])
+NON_ACTOR = frozenset(["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "New", "Year", "Eve", "Christmas", "Easter", "Ramadan", "I", "I'm", "I’m", "OK", "AM", "PM", "A.M.", "P.M.", "TV", "Internet", "Web", "God", "Arab", "Arabs", "Western", "Eastern", "Northern", "Southern", "European", "African", "Asian", "Latin", "Muslim", "Muslims", "Christian", "Christians", "Jewish", "Sunni", "Shia", "Shiite", "Catholic", "Protestant", "Parliament", "Embassy", "Government", "Cabinet", "State", "Co.", "Inc.", "Corp.", "Ltd.", "Co", "Inc"])
 #: Function/sentence-initial words dropped from the front of a capitalised run.
 _LEADING_STOP = frozenset(["The", "A", "An", "And", "But", "Or", "So", "Yet", "For", "Nor", "In", "On", "At", "By", "Of", "To", "From", "With", "Without", "As", "After", "Before", "Then", "This", "That", "These", "Those", "There", "Here", "It", "Its", "He", "She", "They", "We", "You", "His", "Her", "Their", "Our", "My", "Your", "When", "While", "If", "Although", "Though", "Because", "Since", "Until", "Unless", "Meanwhile", "However", "Despite", "Under", "Over", "Among", "Between", "Through", "During", "Even", "Also", "Only", "Just", "Still", "Now", "Later", "Earlier", "Today", "Yesterday", "Tomorrow", "Last", "Next", "Every", "Each", "All", "Some", "Many", "Most", "Several", "Few", "No", "Not", "Both", "Either", "Neither", "Such", "What", "Which", "Who", "Whom", "Whose", "Where", "Why", "How", "According", "Beginning", "Speaking", "Rather", "Instead", "Moreover", "Furthermore", "Indeed", "Thus", "Therefore", "Hence", "Nonetheless"])
 _CONNECTORS = ("of", "and", "al-", "el-", "bin", "ibn", "de", "da", "del", "la", "von", "van", "der", "&")
@@ -584,8 +584,9 @@ def _resolve(cands: list[_Cand]) -> tuple[list[str], dict[str, str]]:
             nm = f
             ac = _acronym(f)
             by_init = sorted({name_of[m] for m in multi if ac and _initials(m) == ac})
-            pool = ([n for n in surnames.get(f, []) if not c.gender or gender.get(n) in (None, c.gender)]
-                    if c.typ in (None, "PERSON") else [])
+            # a person of this article with that surname, whatever type the head gave the word
+            # ("Trump" tagged ORG in "the Trump administration")
+            pool = [n for n in surnames.get(f, []) if not c.gender or gender.get(n) in (None, c.gender)]
             if pool and all(n in gz_person for n in pool):
                 # the article names only other known holders of the surname (Melania Trump):
                 # the usual holder (Donald Trump) stays a candidate for a bare "Trump"
@@ -601,7 +602,7 @@ def _resolve(cands: list[_Cand]) -> tuple[list[str], dict[str, str]]:
                 nm = (dflt[0] if len(dflt) == 1 else max(seen, key=lambda n: last_seen[n]) if seen
                       else min(pool, key=lambda n: min((_unit_order(x) for x in cands
                                                         if name_of.get(x.form) == n), default=(9, 0, 0))))
-            elif c.typ in (None, "PERSON") and f in by_surname:
+            elif c.typ in (None, "PERSON", "ORG") and f in by_surname:
                 gz = [p for p in by_surname[f] if not c.gender or p["gender"] == c.gender]
                 pick = [p for p in gz if p.get("default")] if len(gz) > 1 else gz
                 if len(pick) == 1:
