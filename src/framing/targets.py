@@ -4,13 +4,17 @@ No spaCy (its import alone costs ~5 s): targets come from
 
 1. a curated gazetteer (``models/actors.v1.json``: countries, short forms, demonyms,
    metonyms such as "Washington", organisations and institutions), matched case-sensitively,
-   whole-word, longest first;
-2. capitalised-span heuristics for everything else (people, companies, places): runs of
-   capitalised tokens, joined through "of"/"and"/"al-"-style connectors, with titles ("President",
-   "Gen.", "Prime Minister") stripped into aliases; a span at the start of a sentence counts only
-   when the same name also occurs mid-sentence, carried a title, or is a known actor;
-3. alias merging: surname -> full name ("Trump" -> "Donald Trump"), acronym -> full name,
-   possessives ("Trump’s", "Trump's") -> the name;
+   whole-word, longest first; an initialism matches with or without its dots (FBI = F.B.I.);
+2. the NER head's PERSON/ORG/GPE/NORP entities (``framing.ner``, read from the one encoder pass;
+   issue 16) outside gazetteer hits, a person's entity split at "and"/","; titles ("President",
+   "Gen.", "Mrs.") before a name become aliases and give gender evidence; capitalised-span
+   heuristics catch what the head missed when the article names it elsewhere (and are the whole
+   method when no entities are given);
+3. name coreference per mention (``_resolve``): full forms merge ("James Comey" -> "James B.
+   Comey"), never two first names (Melania vs Donald Trump); a surname joins the article's person
+   with that surname whose gender agrees with "Mr."/"Mrs." ("Mrs. Clinton" -> Hillary), else the
+   gazetteer's default holder; the gazetteer's ``people`` give one canonical name across articles
+   ("Donald J. Trump" -> "Donald Trump"); acronym -> full name; possessives -> the name;
 4. conservative pronoun coreference: he/him/his/she/her -> the most recent person mention in the
    same or the previous sentence; its -> the only country/organisation mentioned earlier in the
    same sentence; they/them/their -> a plural actor name ("Democrats", "Iranians") only when it is
