@@ -61,9 +61,8 @@ def _ortho(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
     for i, (s, e) in enumerate(spans):
         w = text[s:e]
         c = w[0]
-        letters = [ch for ch in w if ch.isalpha()]
         f[i, 0] = c.isupper()
-        f[i, 1] = len(letters) >= 2 and all(ch.isupper() for ch in letters)
+        f[i, 1] = w.isupper() and sum(map(str.isalpha, w)) >= 2  # all its letters, two or more
         f[i, 2] = bool(INITIALISM_RE.match(w))
         f[i, 3] = i == 0 or (i == 1 and not text[spans[0][0]].isalnum())
         f[i, 4] = not c.isalnum()
@@ -95,13 +94,19 @@ def word_features(text: str, states: np.ndarray, offsets: np.ndarray
     pooled = np.zeros((len(spans), d), np.float32)
     if len(idx):
         ps, pe = offs[idx, 0], offs[idx, 1]
-        for i, (s, e) in enumerate(spans):
-            lo = int(np.searchsorted(pe, s, side="right"))
-            hi = int(np.searchsorted(ps, e, side="left"))
-            if hi > lo:
-                pooled[i] = st[idx[lo:hi]].mean(0)
-            else:
-                pooled[i] = st[idx[min(lo, len(idx) - 1)]]
+        sp = np.asarray(spans)
+        lo = np.searchsorted(pe, sp[:, 0], side="right")
+        hi = np.searchsorted(ps, sp[:, 1], side="left")
+        # mean of pieces lo..hi-1 of each word through a cumulative sum (float64: exact enough
+        # to match a per-word mean); a word with no piece (past truncation) takes the last one
+        cs = np.zeros((len(idx) + 1, d), np.float64)
+        np.cumsum(st[idx], axis=0, dtype=np.float64, out=cs[1:])
+        n = np.maximum(hi - lo, 1)
+        pooled = ((cs[np.maximum(hi, lo + 1).clip(max=len(idx))] - cs[np.minimum(lo, len(idx) - 1)])
+                  / n[:, None]).astype(np.float32)
+        empty = hi <= lo
+        if empty.any():
+            pooled[empty] = st[idx[np.minimum(lo[empty], len(idx) - 1)]]
     o = _ortho(text, spans)
     prev = np.vstack([np.zeros((1, N_ORTHO), np.float32), o[:-1]])
     nxt = np.vstack([o[1:], np.zeros((1, N_ORTHO), np.float32)])
