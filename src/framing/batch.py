@@ -1,8 +1,8 @@
 """Batch runs: many articles in, one model load, JSONL/JSON/CSV out, gates, cache, keep going.
 
 Inputs are files, directories (walked for .txt/.md/.html files, sorted) and globs, or JSONL
-records ``{"id", "text", "title"?, "targets"?, "format"?}`` from a file or stdin. Every input
-becomes one :class:`Outcome` (in input order, or as each is done): a report, or an error
+records ``{"id", "text", "title"?, "targets"?, "format"?, "outlet"?}`` from a file or stdin. Every
+input becomes one :class:`Outcome` (in input order, or as each is done): a report, or an error
 ``{"code", "message"}`` naming why that article was skipped. One bad article never stops the run; only errors that
 concern every article (the model cannot load) do.
 
@@ -55,6 +55,7 @@ class Item:
     targets: dict[str, list[str]] | None = None
     format: str | None = None
     error: dict[str, Any] | None = None  # a problem found before loading (bad record, no match)
+    outlet: str | None = None  # the record's "outlet" (publisher), shown by compare and reports
 
 
 def error_info(exc: BaseException) -> dict[str, Any]:
@@ -105,7 +106,7 @@ def expand_inputs(args: Iterable[str]) -> list[Item]:
 
 def read_records(stream: IO[str] | IO[bytes] | Iterable[str | bytes],
                  source: str = "<stdin>") -> Iterator[Item]:
-    """JSONL records ``{"id", "text", "title"?, "targets"?, "format"?}``, one item per line.
+    """JSONL records ``{"id", "text", "title"?, "targets"?, "format"?, "outlet"?}``, one item per line.
 
     A line that is not a valid record (not UTF-8, not JSON, no ``text``) becomes an error item
     (id: the record's id where it has one, else ``SOURCE:LINE``); blank lines are skipped.
@@ -146,10 +147,13 @@ def read_records(stream: IO[str] | IO[bytes] | Iterable[str | bytes],
             if fmt is not None and fmt not in ("txt", "md", "html"):
                 raise InputError(f"record \"format\" must be txt, md or html: {rid}")
             targets = from_value(rec.get("targets"), f"record {rid}") or None
+            outlet = rec.get("outlet")
+            if outlet is not None and not isinstance(outlet, str):
+                raise InputError(f"record \"outlet\" is not a string: {rid}")
         except FramingError as exc:
             yield Item(id=rid, error=error_info(exc))
             continue
-        yield Item(id=rid, text=text, title=title, targets=targets, format=fmt)
+        yield Item(id=rid, text=text, title=title, targets=targets, format=fmt, outlet=outlet or None)
 
 
 def open_records(spec: str) -> Iterator[Item]:
@@ -317,6 +321,8 @@ def _prepare(item: Item, options: BatchOptions, cache: Any) -> Outcome | _Work:
             doc = load_text(item.text or "", item.id, fmt)
         if item.title:
             doc = replace(doc, title=item.title)
+        if item.outlet:
+            doc = replace(doc, outlet=item.outlet)
         targets = merge_targets(options.targets, item.targets)
         key = None
         if cache is not None:
@@ -324,6 +330,9 @@ def _prepare(item: Item, options: BatchOptions, cache: Any) -> Outcome | _Work:
             report = cache.get(key)
             if report is not None:
                 report["id"], report["source"] = item.id, doc.source
+                report.pop("outlet", None)  # the key is the text; the publisher is this record's
+                if doc.outlet:
+                    report["outlet"] = doc.outlet
                 return Outcome(item.id, report=report, cached=True)
         article = segment_or_raise(doc)
         work = _Work(item, article, targets, key, time.perf_counter() - t0)

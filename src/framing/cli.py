@@ -272,6 +272,7 @@ def compare(
     lexicon: LexiconOpt = None,
     target: TargetOpt = None,
     targets_file: TargetsFileOpt = None,
+    label: Annotated[list[str] | None, typer.Option("--label", help="Name of each article's outlet, in order (repeatable); default: the HTML site name, else #1, #2, ...", rich_help_panel="Output")] = None,
     online: OnlineOpt = False,
     color: ColorOpt = Color.auto,
     verbose: VerboseOpt = 0,
@@ -294,6 +295,9 @@ def compare(
 
         if len(articles) < 2:
             raise UsageError("compare needs at least two articles", "pass two or more files")
+        if label and len(label) > len(articles):
+            raise UsageError(f"{len(label)} --label values for {len(articles)} articles",
+                             "give at most one --label per article, in the same order")
         fmt = resolve_format(fmt, output)
         targets = combine(target or (), targets_file)
         pipe = Pipeline(split_scorers(scorers) or default_scorers(), model=model, device=device,
@@ -301,6 +305,9 @@ def compare(
         kind = None if input_format == "auto" else input_format
         docs = [(load(a, kind, encoding), targets) for a in articles]
         reports = [to_dict(an) for an in pipe.analyze_many(docs)]  # shared encoder batches
+        for rep, name in zip(reports, label or (), strict=False):
+            if name.strip():
+                rep["outlet"] = name.strip()
         comparison = compare_reports(reports)
         if fmt in (Format.json, Format.jsonl):
             doc = _round({"schema": "framing/compare", "schema_version": SCHEMA_VERSION,

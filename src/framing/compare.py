@@ -19,6 +19,7 @@ the reports (no models).
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -58,7 +59,57 @@ def _norm_forms(form: str) -> set[str]:
     keys = {f} if f else set()
     if "." in f and (undotted := f.replace(".", "").replace(" ", "")):
         keys.add(undotted)
+    # "James B. Comey" = "James Comey": a middle initial does not make another person
+    words = f.split()
+    if len(words) >= 3:
+        kept = [w for w in words[1:-1] if not re.fullmatch(r"\w\.", w)]
+        keys.add(" ".join([words[0], *kept, words[-1]]))
     return keys
+
+
+def surface_variants(form: str) -> set[str]:
+    """Ways an article may write ``form``: itself, with or without an initialism's dots
+    ("FBI"/"F.B.I."), without middle initials ("James B. Comey" -> "James Comey"), without a
+    leading "the"."""
+    f = " ".join(form.split())
+    if f.lower().startswith("the "):
+        f = f[4:]
+    out = {f} if f else set()
+    if re.fullmatch(r"[A-Z]{2,6}", f):
+        out.add(".".join(f) + ".")
+    elif re.fullmatch(r"(?:[A-Z]\.){2,6}", f):
+        out.add(f.replace(".", ""))
+    words = f.split()
+    if len(words) >= 3:
+        kept = [w for w in words[1:-1] if not re.fullmatch(r"[A-Z]\.", w)]
+        out.add(" ".join([words[0], *kept, words[-1]]))
+    return out
+
+
+def report_text(report: Report) -> str:
+    """The article's text as the report holds it: title and every paragraph."""
+    parts = [str(report.get("title") or "")]
+    for sec in report.get("sections", []):
+        if sec.get("heading"):
+            parts.append(str(sec["heading"]))
+        parts.extend(str(p.get("text", "")) for p in sec.get("paragraphs", []))
+    return "\n".join(parts)
+
+
+def text_mentions(text: str, forms: Sequence[str]) -> int:
+    """How many times ``text`` writes any of ``forms`` (or their surface variants), whole words,
+    case-sensitively: the check a "never mentions" claim must pass."""
+    variants = sorted({v for f in forms for v in surface_variants(f) if len(v) >= 2}, key=len, reverse=True)
+    if not variants:
+        return 0
+    rx = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(v) for v in variants) + r")(?![\w]|\.\w)")
+    return sum(1 for _ in rx.finditer(text))
+
+
+def outlet_label(report: Report, k: int) -> str:
+    """How a comparison names an article: its outlet (HTML site name, a record's "outlet" or
+    ``--label``) where known, else its position (#1, #2, ...)."""
+    return str(report.get("outlet") or f"#{k + 1}")
 
 
 def _article_name(report: Report, k: int) -> str:
@@ -73,7 +124,7 @@ def _targets_of(report: Report) -> list[dict[str, Any]]:
             st = t.get("stance") if isinstance(t.get("stance"), dict) else None
             mentions = int(st.get("mentions", 0)) if st else int(t.get("mentions", 0) or 0)
             out.append({"name": str(t["name"]), "aliases": [str(a) for a in t.get("aliases") or []],
-                        "mentions": mentions, "stance": st})
+                        "mentions": mentions, "stance": st, "kind": t.get("kind")})
     else:
         for d in (report.get("summary") or {}).get("stance") or []:
             out.append({"name": str(d["target"]), "aliases": [], "mentions": int(d.get("mentions", 0)),
@@ -112,7 +163,10 @@ def align_targets(reports: Sequence[Report]) -> list[dict[str, Any]]:
 
     owner: dict[str, int] = {}
     for i, (_, t) in enumerate(nodes):
+        last = t["name"].split()[-1] if len(t["name"].split()) >= 2 else None
         for form in [t["name"], *t["aliases"]]:
+            if form != t["name"] and (form == last or _strip_title_word(form) == last):
+                continue  # a bare surname ("Trump", "Mrs. Trump") is shared by Donald and Melania
             for key in _norm_forms(form):
                 if key in owner:
                     a, b = find(owner[key]), find(i)
@@ -144,9 +198,19 @@ def align_targets(reports: Sequence[Report]) -> list[dict[str, Any]]:
             "name": name, "aliases": aliases, "mentions": mentions,
             "per_1000_words": [1000.0 * m / w for m, w in zip(mentions, words, strict=True)],
             "stance": [_merge_stance(b) for b in blocks],
+            "kind": Counter(nodes[i][1].get("kind") for i in members).most_common(1)[0][0],
         })
     out.sort(key=lambda g: (-sum(g["mentions"]), -sum(1 for m in g["mentions"] if m), g["name"]))
     return [g for g in out if sum(g["mentions"])][:MAX_TARGETS]
+
+
+def _strip_title_word(form: str) -> str:
+    first, _, rest = form.partition(" ")
+    return rest if rest and (first.endswith(".") or first in _NAME_TITLES) else form
+
+
+_NAME_TITLES = frozenset({"President", "Senator", "Governor", "General", "Director", "Secretary", "Judge",
+                          "Justice", "Speaker", "Mayor", "Miss", "Representative", "Chairman", "Chairwoman"})
 
 
 def _report_words(report: Report) -> int:
@@ -156,7 +220,8 @@ def _report_words(report: Report) -> int:
 def _overview(report: Report, k: int) -> dict[str, Any]:
     summ = report.get("summary") or {}
     words = int(summ.get("words") or _report_words(report))
-    row: dict[str, Any] = {"index": k, "id": report.get("id"), "title": report.get("title"),
+    row: dict[str, Any] = {"index": k, "id": report.get("id"), "outlet": report.get("outlet"),
+                           "label": outlet_label(report, k), "title": report.get("title"),
                            "source": report.get("source"), "words": words,
                            "sentiment": _score(summ.get("sentiment")),  # [-1, 1]
                            "bias": _score(summ.get("bias"))}  # [0, 1] or null
@@ -191,9 +256,22 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def _emphasis(names: list[str], targets: list[dict[str, Any]], frames: list[dict[str, Any]]
+def _emphasis(names: list[str], targets: list[dict[str, Any]], frames: list[dict[str, Any]],
+              labels: Sequence[str] | None = None, texts: Sequence[str] | None = None
               ) -> list[dict[str, Any]]:
     n = len(names)
+    lab = list(labels) if labels is not None else [f"#{k + 1}" for k in range(n)]
+
+    def absent_in(j: int, g: dict[str, Any]) -> bool:
+        # zero aligned mentions is not enough: no surface form of the actor may occur in the text,
+        # nor a person's surname ("Blumenthal" may be the Richard Blumenthal named elsewhere)
+        if g["mentions"][j] or texts is None:
+            return not g["mentions"][j]
+        forms = [g["name"], *g["aliases"]]
+        if g.get("kind") == "person":
+            forms += [f.split()[-1] for f in forms if len(f.split()) >= 2 and len(f.split()[-1]) > 2]
+        return not text_mentions(texts[j], forms)
+
     out: list[dict[str, Any]] = [{"article": k, "emphasises": [], "leaves_out": []} for k in range(n)]
     if n < 2:
         return out
@@ -202,13 +280,13 @@ def _emphasis(names: list[str], targets: list[dict[str, Any]], frames: list[dict
         for k in range(n):
             others = [dens[j] for j in range(n) if j != k]
             if ms[k] >= MIN_MENTIONS and dens[k] >= EMPHASIS_RATIO * max(others):
-                absent = [f"#{j + 1}" for j in range(n) if j != k and ms[j] == 0]
+                absent = [lab[j] for j in range(n) if j != k and absent_in(j, g)]
                 text = (f"names {g['name']} {ms[k]} times ({dens[k]:.1f} per 1000 words)"
                         + (f"; {_join(absent)} never" if absent else
                            f" vs at most {max(others):.1f} elsewhere"))
                 out[k]["emphasises"].append({"kind": "target", "name": g["name"], "text": text})
-            if ms[k] == 0 and sum(1 for j in range(n) if j != k and ms[j] >= MIN_MENTIONS):
-                who = [f"#{j + 1} {ms[j]}" for j in range(n) if j != k and ms[j] >= MIN_MENTIONS]
+            if absent_in(k, g) and sum(1 for j in range(n) if j != k and ms[j] >= MIN_MENTIONS):
+                who = [f"{lab[j]} {ms[j]}" for j in range(n) if j != k and ms[j] >= MIN_MENTIONS]
                 out[k]["leaves_out"].append({"kind": "target", "name": g["name"],
                                              "text": f"never mentions {g['name']} ({_join(who)} times)"})
     for fr in frames:
@@ -219,12 +297,12 @@ def _emphasis(names: list[str], targets: list[dict[str, Any]], frames: list[dict
         for k in range(n):
             others = [z[j] for j in range(n) if j != k]
             if fr["labels"][k] and z[k] - max(others) >= FRAME_GAP:
-                vs = ", ".join(f"#{j + 1} {scores[j]:.2f}" for j in range(n) if j != k)
+                vs = ", ".join(f"{lab[j]} {scores[j]:.2f}" for j in range(n) if j != k)
                 out[k]["emphasises"].append({"kind": "frame", "name": fr["frame"], "text":
                                              f"{frame_name(fr['frame'])} frame {scores[k]:.2f} (vs {vs})"})
             strong = [j for j in range(n) if j != k and fr["labels"][j] and z[j] - z[k] >= FRAME_GAP]
             if not fr["labels"][k] and strong:
-                vs = ", ".join(f"#{j + 1} {scores[j]:.2f}" for j in strong)
+                vs = ", ".join(f"{lab[j]} {scores[j]:.2f}" for j in strong)
                 out[k]["leaves_out"].append({"kind": "frame", "name": fr["frame"], "text":
                                              f"little {frame_name(fr['frame'])} framing ({scores[k]:.2f}; {vs})"})
     return out
@@ -236,10 +314,11 @@ def _join(items: Sequence[str]) -> str:
 
 
 def _findings(names: list[str], overview: list[dict[str, Any]], targets: list[dict[str, Any]],
-              emphasis: list[dict[str, Any]]) -> list[str]:
+              emphasis: list[dict[str, Any]], labels: Sequence[str] | None = None) -> list[str]:
     n = len(names)
     out: list[str] = []
-    q = [f"#{k + 1} “{x}”" for k, x in enumerate(names)]
+    lab = list(labels) if labels is not None else [f"#{k + 1}" for k in range(n)]
+    q = [f"{lab[k]} “{x}”" for k, x in enumerate(names)]
     # Stance: actors the articles see differently.
     for g in targets:
         st = [(k, s) for k, s in enumerate(g["stance"]) if s and s["mentions"] >= MIN_MENTIONS
@@ -260,7 +339,7 @@ def _findings(names: list[str], overview: list[dict[str, Any]], targets: list[di
         (d0, k0), (d1, _) = dens[0], dens[1]
         if d0 >= LOADED_MIN and d0 >= LOADED_RATIO * d1:
             terms = ", ".join(f"“{t['text']}”" for t in overview[k0]["top_loaded_terms"][:3])
-            rest = ", ".join(f"#{k + 1} {d:.1f}" for d, k in dens[1:])
+            rest = ", ".join(f"{lab[k]} {d:.1f}" for d, k in dens[1:])
             out.append(f"{q[k0]} uses the most loaded language ({d0:.1f} loaded terms per 100 words "
                        f"vs {rest}" + (f": {terms})" if terms else ")"))
     # Sentiment spread.
@@ -292,12 +371,13 @@ def compare(reports: list[Report]) -> dict[str, Any]:
         lists per article follow the order of ``reports``. Floats are unrounded.
     """
     names = [_article_name(r, k) for k, r in enumerate(reports)]
+    labels = [outlet_label(r, k) for k, r in enumerate(reports)]
     overview = [_overview(r, k) for k, r in enumerate(reports)]
     targets = align_targets(reports)
     frames = _frames(reports)
-    emphasis = _emphasis(names, targets, frames)
+    emphasis = _emphasis(names, targets, frames, labels, [report_text(r) for r in reports])
     return {"overview": overview, "targets": targets, "frames": frames, "emphasis": emphasis,
-            "findings": _findings(names, overview, targets, emphasis)}
+            "findings": _findings(names, overview, targets, emphasis, labels)}
 
 
 def default_scorers() -> list[str]:

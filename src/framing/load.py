@@ -21,6 +21,7 @@ class Document:
     source: str
     format: str  # txt | md | html
     title: str | None = None  # a title known from metadata (HTML <title>), else None
+    outlet: str | None = None  # the publisher: HTML site name metadata, a record's "outlet", --label
 
 
 def read_bytes(source: str, max_bytes: int = MAX_BYTES) -> bytes:
@@ -82,8 +83,9 @@ def sniff_format(source: str, text: str, fmt: str | None = None) -> str:
     return "txt"
 
 
-def extract_html(html: str, source: str) -> tuple[str, str | None]:
-    """Main text (with headings as Markdown) and title through trafilatura, a maintained extractor."""
+def extract_html(html: str, source: str) -> tuple[str, str | None, str | None]:
+    """Main text (with headings as Markdown), title and site name through trafilatura, a
+    maintained extractor (the site name from og:site_name / publisher metadata)."""
     import trafilatura  # lazy: costs ~0.5 s and only HTML needs it
 
     # include_formatting keeps headings (as Markdown "#") and paragraph breaks, which become
@@ -100,7 +102,8 @@ def extract_html(html: str, source: str) -> tuple[str, str | None]:
                          "the page may be a script-rendered shell; save the rendered text instead")
     meta = trafilatura.extract_metadata(html)
     title = meta.title if meta is not None and meta.title else None
-    return normalise(text), title
+    site = meta.sitename if meta is not None and getattr(meta, "sitename", None) else None
+    return normalise(text), title, site
 
 
 _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"
@@ -134,14 +137,14 @@ def clean_markdown(text: str) -> str:
 def load_text(text: str, source: str = "<text>", fmt: str | None = None) -> Document:
     """Build a Document from text already in memory (batch JSONL records, the library API)."""
     fmt = sniff_format(source, text, fmt)
-    title = None
+    title = outlet = None
     if fmt == "html":  # trafilatura's output is Markdown: its headings become sections
-        text, title = extract_html(text, source)
+        text, title, outlet = extract_html(text, source)
     elif fmt == "md":
         text = clean_markdown(text)
     if not text.strip():
         raise InputError(f"empty input: {source}" if not text else f"only whitespace: {source}")
-    return Document(text=text, source=source, format=fmt, title=title)
+    return Document(text=text, source=source, format=fmt, title=title, outlet=outlet)
 
 
 def load(source: str, fmt: str | None = None, encoding: str = "utf-8",

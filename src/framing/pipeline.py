@@ -1,4 +1,4 @@
-"""Wiring: Document -> Article -> (targets) -> one encoder pass -> scorers -> Analysis.
+"""Wiring: Document -> Article -> one encoder pass -> (targets, from its NER head) -> scorers -> Analysis.
 
 PIPELINE-READY (aggregate.py AGGREGATORS, render/json.py REPORT_HOOKS, render/table.py SECTION_COLUMNS/PANELS/PARAGRAPH_STYLERS/EXPLAINERS are the extension points)
 The encoder runs once per sentence; every scorer reads the same ``Batch``. Batch mode feeds
@@ -115,43 +115,79 @@ class Pipeline:
     # -- internals --------------------------------------------------------------------------
     def _run(self, chunk: list[tuple[Article, Any, str | None]],
              deadline: Deadline | None = None) -> Iterator[Analysis]:
+        """Encode and score a chunk of articles, ENCODE_CHUNK sentences at a time.
+
+        Sentences stream through the encoder in windows that end at an article boundary where
+        they can (several short articles share a window; an article longer than a window gets
+        windows of its own). Scorers that need no mentions score each window at once and its
+        token states go. Targets need a whole article (its NER entities from every window), so
+        mention scorers (stance) score an article's windows once the article is complete: only
+        an article longer than ENCODE_CHUNK holds more than one window of token states.
+        """
         scorers = self.scorers
         what = chunk[0][0].source if len(chunk) == 1 else f"{len(chunk)} articles"
+        needs_mentions = self.needs("mentions")
+        later = [sc for sc in scorers if "mentions" in sc.requires]
+        now = [sc for sc in scorers if "mentions" not in sc.requires]
         target_sets: list[Any] = [None] * len(chunk)
-        mentions: list[Sequence[Mention]] = []
         texts: list[str] = []
         quotes: list[list[tuple[int, int]]] = []
         owners: list[int] = []
-        for k, (article, user_targets, _) in enumerate(chunk):
-            if self.needs("mentions"):
-                # Stage: targets (actors, aliases, mentions per sentence, relative offsets).
-                from .targets import find_targets
-
-                t = perf_counter()
-                target_sets[k] = find_targets(article, user_targets)
-                self.timings["targets"] += perf_counter() - t
-                mentions.extend(target_sets[k].mentions)
+        bounds: list[tuple[int, int]] = []  # each article's sentence rows
+        for k, (article, _, _) in enumerate(chunk):
+            a = len(texts)
             for s, near in zip(article.sentences, article.sentence_quotes(), strict=True):
                 texts.append(article.text[s.start:s.end])
                 quotes.append([(max(qs, s.start) - s.start, min(qe, s.end) - s.start) for qs, qe in near])
                 owners.append(k)
+            bounds.append((a, len(texts)))
         check(deadline, what)
         encoder = self.encoder
         raw: dict[str, list[Any]] = {scorer.name: [] for scorer in scorers}
         truncated: list[bool] = []
-        for a in range(0, len(texts), ENCODE_CHUNK):
-            b = min(a + ENCODE_CHUNK, len(texts))
+        ents: list[list[tuple[int, int, str]]] = []  # NER entities per sentence
+        held: list[tuple[int, int, Any]] = []  # windows waiting for their articles' targets
+        mentions: list[Sequence[Mention]] = []  # per sentence, for the complete articles
+        done_articles = 0
+        for a, b in _windows(bounds, ENCODE_CHUNK):
             t = perf_counter()
             enc = encoder.encode(texts[a:b])  # the one encoder pass for every head
             self.timings["encode"] += perf_counter() - t
-            batch = Batch(texts=texts[a:b], enc=enc, quotes=quotes[a:b],
-                          mentions=mentions[a:b] if mentions else (), article_ids=owners[a:b])
-            for scorer in scorers:
+            batch = Batch(texts=texts[a:b], enc=enc, quotes=quotes[a:b], article_ids=owners[a:b])
+            for scorer in now:
                 t = perf_counter()
                 raw[scorer.name].extend(scorer.score(batch))
                 self.timings[scorer.name] += perf_counter() - t
             truncated.extend(enc.truncated)
-            del batch, enc  # the token states go; the per-sentence results stay
+            if needs_mentions:
+                from .ner import entities
+
+                t = perf_counter()
+                ents.extend(entities(texts[a:b], enc))
+                self.timings["targets"] += perf_counter() - t
+                held.append((a, b, enc))
+            del batch, enc
+            # articles complete up to row b: find their targets, score the held windows
+            while done_articles < len(chunk) and bounds[done_articles][1] <= b:
+                if needs_mentions:
+                    from .targets import find_targets
+
+                    t = perf_counter()
+                    lo, hi = bounds[done_articles]
+                    article, user_targets, _ = chunk[done_articles]
+                    target_sets[done_articles] = find_targets(article, user_targets, ents[lo:hi])
+                    mentions.extend(target_sets[done_articles].mentions)
+                    self.timings["targets"] += perf_counter() - t
+                done_articles += 1
+            if held and (done_articles == len(chunk) or bounds[done_articles][0] >= held[-1][1]):
+                for ha, hb, henc in held:
+                    hbatch = Batch(texts=texts[ha:hb], enc=henc, quotes=quotes[ha:hb],
+                                   mentions=mentions[ha:hb], article_ids=owners[ha:hb])
+                    for scorer in later:
+                        t = perf_counter()
+                        raw[scorer.name].extend(scorer.score(hbatch))
+                        self.timings[scorer.name] += perf_counter() - t
+                held = []  # the token states go; the per-sentence results stay
             if self.progress is not None:
                 self.progress(b - a)
             check(deadline, what)
@@ -172,6 +208,24 @@ class Pipeline:
                 warnings.append(f"{sum(truncated[pos - n:pos])} sentence(s) truncated to the "
                                 "encoder's 256 word pieces")
             yield Analysis(article, results, target_sets[k], prov, rid, warnings)
+
+
+def _windows(bounds: Sequence[tuple[int, int]], size: int) -> Iterator[tuple[int, int]]:
+    """Sentence windows of at most ``size`` rows that end at article boundaries where they can:
+    whole articles share a window; an article longer than ``size`` is cut into its own windows."""
+    a = b = bounds[0][0] if bounds else 0
+    for lo, hi in bounds:
+        if hi - a > size and b > a:  # this article does not fit beside the ones gathered
+            yield a, b
+            a = b
+        if hi - lo > size:  # a long article: its own windows
+            for x in range(lo, hi, size):
+                yield x, min(x + size, hi)
+            a = b = hi
+            continue
+        b = hi
+    if b > a:
+        yield a, b
 
 
 def segment_or_raise(doc: Document) -> Article:

@@ -290,4 +290,5 @@ def segment(doc: Document) -> Article:
     # A trailing heading with no paragraphs is kept as an empty section (headings-only input).
     return Article(text=text, source=doc.source, format=doc.format, title=title,
                    title_span=title_span, sections=tuple(sections), paragraphs=tuple(paragraphs),
-                   sentences=tuple(sentences), quotes=tuple(quotes))
+                   sentences=tuple(sentences), quotes=tuple(quotes),
+                   meta={"outlet": doc.outlet} if getattr(doc, "outlet", None) else {})

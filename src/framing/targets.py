@@ -4,13 +4,17 @@ No spaCy (its import alone costs ~5 s): targets come from
 
 1. a curated gazetteer (``models/actors.v1.json``: countries, short forms, demonyms,
    metonyms such as "Washington", organisations and institutions), matched case-sensitively,
-   whole-word, longest first;
-2. capitalised-span heuristics for everything else (people, companies, places): runs of
-   capitalised tokens, joined through "of"/"and"/"al-"-style connectors, with titles ("President",
-   "Gen.", "Prime Minister") stripped into aliases; a span at the start of a sentence counts only
-   when the same name also occurs mid-sentence, carried a title, or is a known actor;
-3. alias merging: surname -> full name ("Trump" -> "Donald Trump"), acronym -> full name,
-   possessives ("Trump’s", "Trump's") -> the name;
+   whole-word, longest first; an initialism matches with or without its dots (FBI = F.B.I.);
+2. the NER head's PERSON/ORG/GPE/NORP entities (``framing.ner``, read from the one encoder pass;
+   issue 16) outside gazetteer hits, a person's entity split at "and"/","; titles ("President",
+   "Gen.", "Mrs.") before a name become aliases and give gender evidence; capitalised-span
+   heuristics catch what the head missed when the article names it elsewhere (and are the whole
+   method when no entities are given);
+3. name coreference per mention (``_resolve``): full forms merge ("James Comey" -> "James B.
+   Comey"), never two first names (Melania vs Donald Trump); a surname joins the article's person
+   with that surname whose gender agrees with "Mr."/"Mrs." ("Mrs. Clinton" -> Hillary), else the
+   gazetteer's default holder; the gazetteer's ``people`` give one canonical name across articles
+   ("Donald J. Trump" -> "Donald Trump"); acronym -> full name; possessives -> the name;
 4. conservative pronoun coreference: he/him/his/she/her -> the most recent person mention in the
    same or the previous sentence; its -> the only country/organisation mentioned earlier in the
    same sentence; they/them/their -> a plural actor name ("Democrats", "Iranians") only when it is
@@ -31,6 +35,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +57,15 @@ PERSON_TITLES = (
     "Professor", "King", "Queen", "Prince", "Crown Prince", "Princess", "Chancellor", "Ayatollah",
     "Supreme Leader", "Pope", "Sheikh", "Speaker", "House Speaker", "Chairman", "Chairwoman",
     "Ambassador", "Emperor", "Sultan", "Emir", "Leader", "Senate Majority Leader", "Former",
+    "Director", "F.B.I. Director", "FBI Director", "C.I.A. Director", "CIA Director", "Deputy Attorney General",
+    "Special Counsel", "Special Prosecutor", "Miss", "Sir", "Lady", "Lord", "Rev.", "Reverend", "Pres.",
+    "Majority Leader", "Minority Leader", "Senate Minority Leader", "House Minority Leader", "First Lady",
+    "Congressman", "Congresswoman", "Vice President-elect", "Deputy", "Agent", "Officer", "Detective",
 )
 _TITLE_RE = re.compile(
     r"^(?:(?:" + "|".join(re.escape(t) for t in sorted(PERSON_TITLES, key=len, reverse=True)) + r")\s+)+")
 #: Capitalised words that are not actors (calendar words, sentence adverbs, generic nouns).
-NON_ACTOR = frozenset(["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "New", "Year", "Eve", "Christmas", "Easter", "Ramadan", "I", "I'm", "I’m", "OK", "AM", "PM", "A.M.", "P.M.", "TV", "Internet", "Web", "God", "Arab", "Arabs", "Western", "Eastern", "Northern", "Southern", "European", "African", "Asian", "Latin", "Muslim", "Muslims", "Christian", "Christians", "Jewish", "Sunni", "Shia", "Shiite", "Catholic", "Protestant", "Parliament", "Embassy", "Government", "Cabinet"])
+NON_ACTOR = frozenset(["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "New", "Year", "Eve", "Christmas", "Easter", "Ramadan", "I", "I'm", "I’m", "OK", "AM", "PM", "A.M.", "P.M.", "TV", "Internet", "Web", "God", "Arab", "Arabs", "Western", "Eastern", "Northern", "Southern", "European", "African", "Asian", "Latin", "Muslim", "Muslims", "Christian", "Christians", "Jewish", "Sunni", "Shia", "Shiite", "Catholic", "Protestant", "Parliament", "Embassy", "Government", "Cabinet", "State", "Co.", "Inc.", "Corp.", "Ltd.", "Co", "Inc"])
 #: Function/sentence-initial words dropped from the front of a capitalised run.
 _LEADING_STOP = frozenset(["The", "A", "An", "And", "But", "Or", "So", "Yet", "For", "Nor", "In", "On", "At", "By", "Of", "To", "From", "With", "Without", "As", "After", "Before", "Then", "This", "That", "These", "Those", "There", "Here", "It", "Its", "He", "She", "They", "We", "You", "His", "Her", "Their", "Our", "My", "Your", "When", "While", "If", "Although", "Though", "Because", "Since", "Until", "Unless", "Meanwhile", "However", "Despite", "Under", "Over", "Among", "Between", "Through", "During", "Even", "Also", "Only", "Just", "Still", "Now", "Later", "Earlier", "Today", "Yesterday", "Tomorrow", "Last", "Next", "Every", "Each", "All", "Some", "Many", "Most", "Several", "Few", "No", "Not", "Both", "Either", "Neither", "Such", "What", "Which", "Who", "Whom", "Whose", "Where", "Why", "How", "According", "Beginning", "Speaking", "Rather", "Instead", "Moreover", "Furthermore", "Indeed", "Thus", "Therefore", "Hence", "Nonetheless"])
 _CONNECTORS = ("of", "and", "al-", "el-", "bin", "ibn", "de", "da", "del", "la", "von", "van", "der", "&")
@@ -64,7 +73,7 @@ _ORG_WORDS = frozenset(["Initiative", "Road", "Co.", "Company", "Corp.", "Corpor
 _ABBREV = frozenset({"Co", "Inc", "Corp", "Ltd", "Jr", "Sr", "St", "Mt", "Gen", "Lt", "Col", "Maj",
                      "Adm", "Sgt", "Capt", "Sen", "Rep", "Gov", "Dr", "Mr", "Mrs", "Ms", "Prof", "Cmdr",
                      "Brig"})
-_CAP_TOKEN = re.compile(r"[A-Z][\w\-]*(?:['’][A-Z][\w\-]*)*\.?|[A-Z](?:\.[A-Z])+\.")
+_CAP_TOKEN = re.compile(r"[A-Z](?:\.[A-Z])+\.|[A-Z][\w\-]*(?:['’][A-Z][\w\-]*)*\.?")
 _SPEECH_VERBS = (
     "said", "says", "say", "told", "tells", "tell", "claimed", "claims", "claim", "called", "calls",
     "stated", "added", "adds", "warned", "warns", "declared", "declares", "announced", "announces",
@@ -222,6 +231,10 @@ def _surfaces(user: Mapping[str, Sequence[str]]) -> dict[str, _Surface]:
             table[s] = _Surface(a["name"], a["kind"], s in _PLURAL_NAMES)
         for s in a.get("demonyms", []):
             table[s] = _Surface(a["name"], a["kind"], s.endswith("s"))
+    # an initialism is one name with or without its dots: FBI = F.B.I., U.N. = UN
+    for s, sf in list(table.items()):
+        for v in _initialism_variants(s):
+            table.setdefault(v, sf)
     # user targets: their name and aliases win over the gazetteer. A user name equal to a
     # gazetteer actor's canonical name extends that actor; a user name or alias equal to another
     # actor's alias takes only that surface form over (--target Washington splits it off).
@@ -230,6 +243,32 @@ def _surfaces(user: Mapping[str, Sequence[str]]) -> dict[str, _Surface]:
             prev = table.get(s)
             table[s] = _Surface(name, prev.kind if prev and prev.canonical == name else "user", False)
     return table
+
+
+def _initialism_variants(s: str) -> list[str]:
+    """"FBI" -> ["F.B.I."], "U.N." -> ["UN"]; other forms have none."""
+    if re.fullmatch(r"[A-Z]{2,5}", s):
+        return [".".join(s) + "."]
+    if re.fullmatch(r"(?:[A-Z]\.){2,5}", s):
+        return [s.replace(".", "")]
+    return []
+
+
+@lru_cache(maxsize=1)
+def people() -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]], dict[str, str]]:
+    """(full form -> person, surname -> people, first name -> gender) from the gazetteer."""
+    gz = gazetteer()
+    by_form: dict[str, dict[str, Any]] = {}
+    by_surname: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for p in gz.get("people", []):
+        for f in [p["name"], *p.get("aliases", [])]:
+            by_form[f] = p
+        by_surname[p["surname"]].append(p)
+    first: dict[str, str] = {}
+    for g, names in (gz.get("first_names") or {}).items():
+        for n in names:
+            first.setdefault(n, g)
+    return by_form, dict(by_surname), first
 
 
 def _surface_regex(forms: Iterable[str]) -> re.Pattern[str]:
@@ -267,11 +306,34 @@ class _Cand:
     full: str  # the surface text including the title
     titled: bool
     at_start: bool
+    typ: str | None = None  # the NER head's type (PERSON, ORG, GPE, NORP); None for a capitalised run
+    gender: str | None = None  # "m"/"f" from a title before the name (Mr., Mrs., Congresswoman, ...)
+
+
+#: NER types that are actors, and the kind reported for a found actor of that type
+_ACTOR_TYPES = {"PERSON": "person", "ORG": "org", "GPE": "place", "NORP": "group"}
+_GENDER_TITLES = {"Mr.": "m", "Mr": "m", "Mrs.": "f", "Mrs": "f", "Ms.": "f", "Ms": "f", "Miss": "f",
+                  "Sir": "m", "Lady": "f", "Lord": "m", "Congressman": "m", "Congresswoman": "f",
+                  "Chairman": "m", "Chairwoman": "f", "King": "m", "Queen": "f", "Prince": "m",
+                  "Princess": "f", "First Lady": "f", "Sheikh": "m"}
+_TITLE_BEFORE = re.compile(
+    r"(?<![\w.])(?:(?:" + "|".join(re.escape(t) for t in sorted(PERSON_TITLES, key=len, reverse=True))
+    + r")\s+)+$")
 
 
 def _strip_title(s: str) -> tuple[str, int]:
     m = _TITLE_RE.match(s)
     return (s[m.end():], m.end()) if m else (s, 0)
+
+
+def _gender_of(titles: str) -> str | None:
+    g = None
+    for t in sorted(_GENDER_TITLES, key=len, reverse=True):
+        if re.search(r"(?<![\w.])" + re.escape(t) + r"(?![\w.])" if not t.endswith(".")
+                     else r"(?<![\w.])" + re.escape(t), titles):
+            g = _GENDER_TITLES[t]
+            break
+    return g
 
 
 def _cap_runs(text: str, masked: str) -> list[tuple[int, int]]:
@@ -282,8 +344,8 @@ def _cap_runs(text: str, masked: str) -> list[tuple[int, int]]:
         word = masked[s:e]
         if word.endswith(".") and word[:-1] not in _ABBREV and not re.fullmatch(r"(?:[A-Z]\.)+", word):
             e -= 1  # sentence-final period
-        if s > 0 and (masked[s - 1].isalnum() or masked[s - 1] in "-#"):
-            continue  # inside a word ("McDonald") or glued to a gazetteer hit ("U.S.-Iran")
+        if s > 0 and (masked[s - 1].isalnum() or masked[s - 1] in "-#."):
+            continue  # inside a word ("McDonald"), glued to a gazetteer hit ("U.S.-Iran") or an initialism
         if runs:
             pe = runs[-1][-1][1]
             gap = masked[pe:s]
@@ -294,11 +356,12 @@ def _cap_runs(text: str, masked: str) -> list[tuple[int, int]]:
         runs.append([(s, e)])
     out: list[tuple[int, int]] = []
     for r in runs:
-        # "Naft Shahr and Khorramshahr": "and" joins only into a multi-word name ("Belt and Road
-        # Initiative"); before a single last word it separates two names
-        if len(r) >= 2 and masked[r[-2][1]:r[-1][0]] == " and ":
-            out.append((r[0][0], r[-2][1]))
-            out.append(r[-1])
+        # "Naft Shahr and Khorramshahr", "Hillary Clinton and Bill Clinton": "and" joins only
+        # into an organisation's name ("Belt and Road Initiative", "Health and Human Services")
+        cut = [j for j in range(1, len(r)) if masked[r[j - 1][1]:r[j][0]] == " and "]
+        if cut and not any(masked[a:b].rstrip(".") in _ORG_WORDS for a, b in r[cut[-1]:]):
+            bounds = [0, *cut, len(r)]
+            out.extend((r[a][0], r[b - 1][1]) for a, b in pairwise(bounds))
         else:
             out.append((r[0][0], r[-1][1]))
     return out
@@ -308,41 +371,122 @@ def _is_sentence_start(text: str, s: int) -> bool:
     return not text[:s].strip(" \"“‘'([—–-")
 
 
-def _candidates(unit: int, text: str, gaz: re.Pattern[str]) -> tuple[list[tuple[int, int, str]], list[_Cand]]:
+_PARTICLE = re.compile(r"(?:al|el|ad|as|bin|ibn|de|da|del|la|le|van|von|der|du|dos)[- ][A-Z]")
+
+
+def _make_cand(unit: int, text: str, s: int, e: int, typ: str | None, at_start: bool) -> _Cand | None:
+    """A candidate for text[s:e] after the shared rules: leading function words and titles cut
+    (a title before the span counts too), trailing connectors cut, party-state tags, calendar
+    words, single letters and fragments refused."""
+    from .ner import PARTY_STATE_RE
+
+    span = text[s:e]
+    while True:  # drop leading function words ("But Trump", "The Belt and Road Initiative")
+        first, _, rest = span.partition(" ")
+        if first in _LEADING_STOP and rest:
+            s += len(first) + 1
+            span = rest
+            at_start = False  # the name itself is not at the start
+            continue
+        break
+    if span in _LEADING_STOP:
+        return None
+    # leading pieces that are no name: "’s Kurds", "& Health Studies", "of Education", "surveil
+    # Carter Page", "neo-Pharisaical" (a name starts with a capital or a particle such as "al-")
+    while span and not (span[0].isupper() or span[0].isdigit() or _PARTICLE.match(span)):
+        head, sep, rest = span.partition(" ")
+        if not sep:
+            return None
+        s += len(head) + 1
+        span = rest
+        at_start = False
+    form, cut = _strip_title(span)
+    form = re.sub(r"\s+(?:of|and|&)$", "", form).rstrip(",;:")
+    for suf in ("’s", "'s"):
+        if form.endswith(suf):
+            form = form[: -len(suf)]
+    before = _TITLE_BEFORE.search(text, 0, s) if not cut else None
+    title_text = span[:cut] if cut else (before.group(0) if before else "")
+    if not form or form in NON_ACTOR or all(w in NON_ACTOR for w in form.split()):
+        return None
+    if PARTY_STATE_RE.fullmatch(form) or not any(c.isupper() for c in form):
+        return None
+    if len(form.replace(".", "").replace(" ", "")) <= 1:  # "F.", "A", "I."
+        return None
+    start = s + cut
+    full_start = before.start() if before else s
+    return _Cand(unit, start, start + len(form), form, text[full_start:start + len(form)],
+                 bool(title_text), at_start, typ, _gender_of(title_text) if title_text else None)
+
+
+def _split_name_list(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A list of names without separators ("Dianne Feinstein Maxine Waters Adam Schiff", a photo
+    caption) split before each known first name that follows a name of two words or more."""
+    ws = [(m.start() + s, m.end() + s) for m in re.finditer(r"\S+", text[s:e])]
+    if len(ws) < 4:
+        return [(s, e)]
+    first = people()[2]
+    out, start = [], 0
+    for i in range(2, len(ws)):
+        if i - start >= 2 and text[ws[i][0]:ws[i][1]] in first:
+            out.append((ws[start][0], ws[i - 1][1]))
+            start = i
+    out.append((ws[start][0], ws[-1][1]))
+    return out
+
+
+def _candidates(unit: int, text: str, gaz: re.Pattern[str],
+                ents: Sequence[tuple[int, int, str]] | None = None
+                ) -> tuple[list[tuple[int, int, str]], list[_Cand], list[_Cand]]:
+    """(gazetteer hits, strong candidates, weak candidates) of one unit.
+
+    Strong candidates are the NER head's PERSON/ORG/GPE/NORP entities outside gazetteer hits
+    (a person's entity is split at "and"/"&"/","). Weak ones are capitalised runs, used when no
+    entities are given (the heuristic alone) and to catch a name the head missed that the
+    article names elsewhere.
+    """
     gaz_hits = [(m.start(), m.end(), m.group(0)) for m in gaz.finditer(text)]
     masked = list(text)
     for s, e, _ in gaz_hits:
         masked[s:e] = "#" * (e - s)
     mtext = "".join(masked)
-    cands: list[_Cand] = []
-    for s, e in _cap_runs(text, mtext):
-        span = text[s:e]
-        at_start = _is_sentence_start(text, s)
-        # drop leading function words ("But Trump", "The Belt and Road Initiative")
-        while True:
-            first, _, rest = span.partition(" ")
-            if first in _LEADING_STOP and rest:
-                s += len(first) + 1
-                span = rest
-                at_start = False  # the name itself is not at the start
+    strong: list[_Cand] = []
+    if ents is not None:
+        for es, ee, typ in ents:
+            if typ not in _ACTOR_TYPES:
                 continue
-            break
-        if span in _LEADING_STOP:
+            # the parts of the entity outside gazetteer hits ("U.S. Attorney John Smith")
+            for m in re.finditer(r"[^#\n]+", mtext[es:ee]):  # never across a hit or a line
+                ps, pe = es + m.start(), es + m.end()
+                parts = ([q for a in re.finditer(r"(?:(?!\s+(?:and|&)\s+|,\s+).)+", text[ps:pe])
+                          for q in _split_name_list(text, ps + a.start(), ps + a.end())]
+                         if typ == "PERSON" else [(ps, pe)])
+                for a, b in parts:
+                    seg = text[a:b]
+                    a += len(seg) - len(seg.lstrip(" -–—,(“\"'‘"))
+                    b -= len(seg) - len(seg.rstrip(" -–—,)”\"'’"))
+                    if b - a < 2:
+                        continue
+                    if typ == "NORP" and not text[a:b].endswith("s"):
+                        continue  # "Republican lawmakers": an adjective, not an actor
+                    c = _make_cand(unit, text, a, b, typ, _is_sentence_start(text, a))
+                    if c is not None:
+                        strong.append(c)
+    weak: list[_Cand] = []
+    taken = [(c.start, c.end) for c in strong] + [(s, e) for s, e, t in (ents or ())]
+    for s, e in _cap_runs(text, mtext):
+        if any(s < te and e > ts for ts, te in taken):
             continue
         # "Iraqi Parliament", "U.S. Embassy": an untitled single word glued to a gazetteer hit
         # is that actor's institution, already counted as a mention of the actor
         glued = s >= 2 and mtext[s - 1] == " " and mtext[s - 2] == "#"
+        span = text[s:e]
         if glued and " " not in span and not _TITLE_RE.match(span + " "):
             continue
-        form, cut = _strip_title(span)
-        # trailing connectors left by the run builder
-        form = re.sub(r"\s+(?:of|and|&)$", "", form)
-        if not form or form in NON_ACTOR or all(w in NON_ACTOR for w in form.split()):
-            continue
-        if not any(c.islower() for c in form) and len(form) <= 1:
-            continue
-        cands.append(_Cand(unit, s + cut, s + cut + len(form), form, span, cut > 0, at_start))
-    return gaz_hits, cands
+        c = _make_cand(unit, text, s, e, None, _is_sentence_start(text, s))
+        if c is not None:
+            weak.append(c)
+    return gaz_hits, strong, weak
 
 
 def _initials(form: str) -> str:
@@ -367,41 +511,137 @@ def _guess_kind(forms: Iterable[str], titled: bool) -> str:
     return "other"
 
 
-def _cluster(cands: list[_Cand], known: set[str]) -> dict[str, str]:
-    """form -> canonical form: surnames and acronyms merge into the full names they abbreviate."""
+_NAME_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
+
+
+def _unit_order(c: _Cand) -> tuple[int, int, int]:
+    return (0 if c.sent == -1 else 1 if c.sent < -1 else 2, c.sent if c.sent >= 0 else -c.sent, c.start)
+
+
+def _resolve(cands: list[_Cand]) -> tuple[list[str], dict[str, str]]:
+    """Canonical name per candidate (mention-level coreference of names) and a kind per name.
+
+    * a full name absorbs its shorter full forms with the same first and last word
+      ("James Comey" -> "James B. Comey"), never a different first name (Melania vs Donald Trump);
+    * the gazetteer's people give the canonical name ("Donald J. Trump" -> "Donald Trump");
+    * a single word joins the full name whose initials it is (acronyms), else the person of this
+      article with that surname: a gender title ("Mrs. Clinton") must agree with the person's
+      gender (gazetteer, own titles, first name); among several, the gazetteer's default holder,
+      else the one named most recently; with no such person in the article, the gazetteer's
+      person with that surname (gender-checked; its default holder when several), else itself.
+    """
+    by_form, by_surname, first_gender = people()
     forms = Counter(c.form for c in cands)
-    multi = [f for f in forms if len(f.split()) >= 2]
-    multi_toks = [(m, m.split()) for m in multi]
-    canon: dict[str, str] = {}
-    for f in sorted(forms, key=lambda x: (-len(x.split()), -forms[x], x)):
-        if f in canon:
-            continue
+    typs: dict[str, Counter[str]] = defaultdict(Counter)
+    for c in cands:
+        typs[c.form][c.typ or ("PERSON" if c.titled and c.gender else "")] += 1
+    multi = [f for f in forms if len(f.split()) >= 2 and not _acronym(f)]
+    rep: dict[str, str] = {}
+    for f in sorted(multi, key=lambda x: (-len(x.split()), -forms[x], x)):
         toks = f.split()
-        target = None
-        if len(toks) == 1:
+        sup = [m for m in multi if m != f and m in rep and len(m.split()) > len(toks)
+               and m.split()[-1] == toks[-1] and m.split()[0] == toks[0] and all(t in m.split() for t in toks)]
+        rep[f] = rep[max(sup, key=lambda m: (forms[m], len(m), m))] if sup else f
+    # canonical name of each cluster: the gazetteer's, else its most frequent full form
+    members: dict[str, list[str]] = defaultdict(list)
+    for f, r in rep.items():
+        members[r].append(f)
+    name_of: dict[str, str] = {}
+    gender: dict[str, str | None] = {}
+    person: dict[str, bool] = {}
+    for fs in members.values():
+        gz = next((by_form[f] for f in sorted(fs, key=lambda x: (-forms[x], x)) if f in by_form), None)
+        nm = gz["name"] if gz else max(fs, key=lambda x: (forms[x], len(x), x))
+        for f in fs:
+            name_of[f] = nm
+        g = gz["gender"] if gz else None
+        own = {c.gender for c in cands if c.form in fs and c.gender}
+        if g is None and len(own) == 1:
+            g = next(iter(own))
+        if g is None:
+            g = first_gender.get(nm.split()[0])
+        gender[nm] = g if gender.get(nm) is None else gender[nm]
+        ptype = sum(typs[f]["PERSON"] for f in fs)
+        otype = sum(v for f in fs for t, v in typs[f].items() if t and t != "PERSON")
+        person[nm] = person.get(nm, False) or bool(gz) or ptype > otype or (
+            not otype and any(c.titled for c in cands if c.form in fs))
+    surnames: dict[str, list[str]] = defaultdict(list)
+    for nm in dict.fromkeys(name_of.values()):
+        if person.get(nm):
+            words = [w for w in nm.split() if w.rstrip(".,") not in _NAME_SUFFIXES]
+            surnames[words[-1] if words else nm].append(nm)
+    gz_person = {p["name"] for ps in by_surname.values() for p in ps}
+    defaults = {p["name"] for ps in by_surname.values() for p in ps if p.get("default")}
+
+    out: list[str] = [""] * len(cands)
+    last_seen: dict[str, tuple[int, int, int]] = {}
+    gendered = defaultdict(set)
+    for c in cands:
+        if len(c.form.split()) == 1 and c.gender:
+            gendered[c.form].add(c.gender)
+    order = sorted(range(len(cands)), key=lambda i: _unit_order(cands[i]))
+    for i in order:
+        c = cands[i]
+        f = c.form
+        nm = name_of.get(f)
+        if nm is None:
+            nm = f
             ac = _acronym(f)
-            by_initials = [m for m in multi if ac and _initials(m) == ac]
-            by_surname = [m for m, mt in multi_toks if mt[-1] == f]
-            pool = by_initials or by_surname
-            if pool:
-                target = max(pool, key=lambda m: (forms[m], len(m), m))
-        else:  # "Donald Trump" inside "Donald J. Trump": same last token, tokens a subsequence
-            longer = [m for m, mt in multi_toks if len(mt) > len(toks) and mt[-1] == toks[-1]
-                      and all(t in mt for t in toks)]
-            if longer:
-                target = max(longer, key=lambda m: (forms[m], len(m), m))
-        canon[f] = canon.get(target, target) if target else f
-    return canon
+            by_init = sorted({name_of[m] for m in multi if ac and _initials(m) == ac})
+            # a person of this article with that surname, whatever type the head gave the word
+            # ("Trump" tagged ORG in "the Trump administration")
+            pool = [n for n in surnames.get(f, []) if not c.gender or gender.get(n) in (None, c.gender)]
+            if pool and all(n in gz_person for n in pool):
+                # the article names only other known holders of the surname (Melania Trump):
+                # the usual holder (Donald Trump) stays a candidate for a bare "Trump"
+                pool += [p["name"] for p in by_surname.get(f, []) if p.get("default")
+                         and p["name"] not in pool and (not c.gender or p["gender"] == c.gender)]
+            if by_init and not pool:
+                nm = by_init[0]
+            elif len(pool) == 1:
+                nm = pool[0]
+            elif pool:
+                dflt = [n for n in pool if n in defaults]
+                seen = [n for n in pool if n in last_seen and last_seen[n] <= _unit_order(c)]
+                nm = (dflt[0] if len(dflt) == 1 else max(seen, key=lambda n: last_seen[n]) if seen
+                      else min(pool, key=lambda n: min((_unit_order(x) for x in cands
+                                                        if name_of.get(x.form) == n), default=(9, 0, 0))))
+            elif c.typ in (None, "PERSON", "ORG") and f in by_surname:
+                gz = [p for p in by_surname[f] if not c.gender or p["gender"] == c.gender]
+                pick = [p for p in gz if p.get("default")] if len(gz) > 1 else gz
+                if len(pick) == 1:
+                    nm = pick[0]["name"]
+                    gender.setdefault(nm, pick[0]["gender"])
+                    person[nm] = True
+            if nm == f and c.gender and len(gendered[f]) > 1:
+                nm = {"m": "Mr. ", "f": "Mrs. "}[c.gender] + f  # two people, no first names
+                person[nm] = True
+        out[i] = nm
+        last_seen[nm] = _unit_order(c)
+    kinds: dict[str, str] = {}
+    for nm in out:
+        if person.get(nm) or nm in gz_person:
+            kinds[nm] = "person"
+        elif nm not in kinds:
+            fs = [x.form for j, x in enumerate(cands) if out[j] == nm]
+            t = Counter(x.typ for j, x in enumerate(cands) if out[j] == nm and x.typ).most_common(1)
+            kinds[nm] = _ACTOR_TYPES[t[0][0]] if t else _guess_kind(fs, any(
+                x.titled for j, x in enumerate(cands) if out[j] == nm))
+    return out, kinds
 
 
 # ----------------------------------------------------------------------------- main entry
-def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | Any = None) -> TargetSet:
+def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | Any = None,
+                 entities: Sequence[Sequence[tuple[int, int, str]]] | None = None) -> TargetSet:
     """Find the actors of ``article`` and their mentions per sentence.
 
     Args:
         article: a segmented article.
         user_targets: extra/overriding targets, ``{"United States": ["U.S.", "Washington"]}`` or any
             form ``normalize_user_targets`` accepts.
+        entities: per sentence, the NER head's entities ``(start, end, TYPE)`` relative to the
+            sentence (``framing.ner.entities`` over the shared encoder pass). Without them,
+            capitalised-span heuristics alone find the names.
 
     Returns:
         A TargetSet: targets ranked by prominence, mentions per sentence (offsets relative to the
@@ -418,41 +658,38 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
             units.append((-2 - k, article.text[slice(*sec.heading_span)]))
 
     gaz_hits: dict[int, list[tuple[int, int, str]]] = {}
-    cands: list[_Cand] = []
+    strong: list[_Cand] = []
+    weak: list[_Cand] = []
     for u, t in units:
-        hits, cs = _candidates(u, t, gaz)
+        hits, st, wk = _candidates(u, t, gaz, entities[u] if entities is not None and u >= 0 else None)
         gaz_hits[u] = hits
-        cands.extend(cs)
+        strong.extend(st)
+        weak.extend(wk)
 
-    # keep: mid-sentence body spans, titled spans, and start-of-sentence/heading spans whose
-    # form is known from a kept span (or its surname/acronym is)
-    body = [c for c in cands if c.sent >= 0 and (not c.at_start or c.titled)]
+    # keep: the head's entities; without them, mid-sentence capitalised spans and titled ones.
+    # Other spans (start of sentence, title, headings, the head's misses) only when their form
+    # is known from a kept span (or is the surname/acronym of one)
+    if entities is not None:
+        body = strong + [c for c in weak if c.sent >= 0 and c.titled]
+    else:
+        body = [c for c in weak if c.sent >= 0 and (not c.at_start or c.titled)]
     known_forms = {c.form for c in body}
     known_tokens = {w for f in known_forms for w in f.split() if len(f.split()) >= 2} | {
         f for f in known_forms}
     kept = list(body)
     body_ids = {id(c) for c in body}
-    for c in cands:
+    for c in weak:
         if id(c) in body_ids:
             continue
-        if c.form in known_forms or (len(c.form.split()) == 1 and c.form in known_tokens) or (c.sent >= 0 and c.at_start and len(c.form.split()) >= 2 and any(
-                w in known_tokens for w in c.form.split())):
+        if c.form in known_forms or (len(c.form.split()) == 1 and c.form in known_tokens) or (
+                entities is None and c.sent >= 0 and c.at_start and len(c.form.split()) >= 2
+                and any(w in known_tokens for w in c.form.split())):
             kept.append(c)
-    canon = _cluster(kept, known_forms)
-    titled = defaultdict(bool)
-    members: dict[str, set[str]] = defaultdict(set)
-    for c in kept:
-        titled[canon[c.form]] |= c.titled
-        members[canon[c.form]].add(c.form)
-        if c.titled:
-            members[canon[c.form]].add(c.full)
-    kinds: dict[str, str] = {}
-    for name, forms in members.items():
-        kinds[name] = _guess_kind(forms, titled[name])
+    names, kinds = _resolve(kept)
     for s in table.values():
         kinds[s.canonical] = s.kind
 
-    # mentions per unit: (start, end, canonical, kind, plural, named)
+    # mentions per unit: (start, end, canonical, plural)
     per_unit: dict[int, list[tuple[int, int, str, bool]]] = defaultdict(list)
     seen_forms: dict[str, set[str]] = defaultdict(set)
     for u, hits in gaz_hits.items():
@@ -460,8 +697,7 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
             sf = table[form]
             per_unit[u].append((s, e, sf.canonical, sf.plural))
             seen_forms[sf.canonical].add(form)
-    for c in kept:
-        name = canon[c.form]
+    for c, name in zip(kept, names, strict=True):
         name = table[name].canonical if name in table else name
         per_unit[c.sent].append((c.start, c.end, name, False))
         seen_forms[name].add(c.form)

@@ -18,6 +18,7 @@ EVALUATIONS: dict[str, str] = {
     "newsmtsc": "framing.evaluation.newsmtsc",
     "articles": "framing.evaluation.articles",
     "readings": "framing.evaluation.readings",
+    "actors": "framing.evaluation.actors",
 }
 
 #: The summary table of ``make eval``: (task, evaluation, key of the report-part figure, key of the
@@ -34,4 +35,7 @@ TABLE: list[tuple[str, str, str, str | None, str, str]] = [
     ("article frames, micro-F1", "articles", "frames_semeval.report_micro_f1", "frames_semeval.tune_micro_f1",
      "0.703", ">= 0.70"),
     ("hand-written articles: readings that hold (share)", "readings", "share", None, "–", "all"),
+    ("target names that are junk (share, dev articles)", "actors", "junk_rate", None, "~0.06", "<= 0.01"),
+    ("false \"never mentions\" claims in compare (BASIL dev events)", "actors", "compare_never_mentions.false",
+     None, "8 of 43", "0"),
 ]

@@ -23,7 +23,9 @@ def _get(d: Any, path: str) -> Any:
 
 
 def _fmt(v: Any) -> str:
-    return f"{v:.3f}" if isinstance(v, float) else "–"
+    if isinstance(v, bool) or v is None:
+        return "–"
+    return f"{v:.3f}" if isinstance(v, float) else str(v)
 
 
 def table(results: dict[str, Any]) -> str:

@@ -34,7 +34,8 @@ def _articles(comparison: dict[str, Any]) -> Table:
         t.add_column("Top loaded terms", overflow="fold", ratio=2)
     for o in rows:
         ld = o.get("loaded_per_100_words")
-        cells = [str(o["index"] + 1), str(o.get("title") or o.get("id") or "(untitled)"),
+        title = str(o.get("title") or o.get("id") or "(untitled)")
+        cells = [str(o["index"] + 1), f"{o['outlet']}: {title}" if o.get("outlet") else title,
                  str(o.get("words", "–")), fmt(o.get("sentiment"))]
         if loaded:
             cells.append("–" if ld is None else f"{ld:.1f}")

@@ -67,6 +67,8 @@ def to_dict(analysis: Any) -> dict[str, Any]:
                     "sections": len(article.sections),
                     "quotes": [{"start": a, "end": b} for a, b in article.quotes]},
     }
+    if article.meta.get("outlet"):  # schema 1.x, added by issue 16: who published it
+        report["outlet"] = article.meta["outlet"]
     report["warnings"] = list(getattr(analysis, "warnings", []))
     report["sections"] = sections
     report["summary"] = summ.article

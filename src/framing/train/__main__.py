@@ -14,6 +14,7 @@ TRAINERS: dict[str, str] = {
     "frames": "framing.train.frames",
     "loaded_terms": "framing.train.loaded_terms",  # also writes models/lexicon.v1.tsv (bias reads it)
     "bias": "framing.train.bias",
+    "ner": "framing.train.ner",  # needs the train extra's spaCy model (silver labels) only to rebuild
 }
 
 
@@ -74,6 +75,8 @@ SUMMARY = [
     ("stance.v1", "NewsMTSC mt dev macro-F1", "mt_dev_macro_f1", "VADER", "mt_dev_vader_macro_f1"),
     ("frames.v1", "SemEval-2023 frames dev micro-F1 (article)", "dev.micro_f1", "top-5 majority",
      "majority_baseline_dev.micro_f1"),
+    ("ner.v1", "BASIL dev-event entity F1 vs spaCy silver (micro, typed)", "dev.micro.f1", "PERSON F1",
+     "dev.PERSON.f1"),
 ]
 
 
