@@ -13,4 +13,6 @@ Adding an evaluation: a module here with ``run()`` and one line in ``EVALUATIONS
 from __future__ import annotations
 
 #: name -> module exposing run() -> dict (dev figures, with the split they were measured on)
-EVALUATIONS: dict[str, str] = {}
+EVALUATIONS: dict[str, str] = {
+    "basil": "framing.evaluation.basil",  # issue 14: author stance per main entity
+}
