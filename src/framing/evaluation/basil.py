@@ -45,6 +45,34 @@ class BasilArticle:
     def text(self) -> str:
         return "\n\n".join(" ".join(p) for p in self.paragraphs)
 
+    def sentence_starts(self) -> list[int]:
+        """Char offset in ``text`` of each BASIL sentence ("pN" ids count them from 0)."""
+        out, pos = [], 0
+        for p in self.paragraphs:
+            for s in p:
+                out.append(pos)
+                pos += len(s) + 1
+            pos += 1  # "\n\n" replaces the last " "
+        return out
+
+    def phrase_spans(self) -> list[tuple[int, int, dict[str, Any]]]:
+        """(start, end, annotation) of every body phrase annotation, as offsets into ``text``."""
+        starts = self.sentence_starts()
+        out = []
+        for ph in self.phrases:
+            pid = str(ph.get("id", ""))
+            if not pid.startswith("p") or not pid[1:].isdigit() or int(pid[1:]) >= len(starts):
+                continue
+            base = starts[int(pid[1:])]
+            out.append((base + int(ph["start"]), base + int(ph["end"]), ph))
+        return out
+
+    def targets_spec(self) -> dict[str, list[str]]:
+        """The record's targets as ``framing batch`` reads them."""
+        from ..target_specs import from_value
+
+        return from_value(list(self.entities), self.id)
+
     def record(self) -> dict[str, Any]:
         return {"id": self.id, "text": self.text, "title": self.title, "targets": list(self.entities)}
 
