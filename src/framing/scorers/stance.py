@@ -285,6 +285,14 @@ def _block(ms: list[MentionStance]) -> dict[str, Any]:
 EVIDENCE_SENTENCES = 3
 #: mentions at the start of the article that count as the lead
 LEAD_MENTIONS = 3
+#: the article rule reads a target whose author mentions span at least this many sentences; a
+#: target seen in one sentence keeps the sentence-level reading (NewsMTSC-calibrated mean)
+MIN_SENTENCES = 2
+
+
+def uses_article_rule(ms: list[MentionStance], sentence_ids: list[int]) -> bool:
+    """Whether the author's (unquoted) mentions of a target span ``MIN_SENTENCES`` sentences."""
+    return len({k for m, k in zip(ms, sentence_ids, strict=True) if not m.quoted}) >= MIN_SENTENCES
 
 
 def effective(m: MentionStance) -> tuple[float, float]:
@@ -358,9 +366,13 @@ def _evidence_sentences(ms: list[MentionStance], label: str, context: Any) -> li
 
 
 def _article_block(ms: list[MentionStance], context: Any) -> dict[str, Any] | None:
-    """Author-voice stance of the unit from the article rule, or None before it is built."""
+    """Author-voice stance of the unit from the article rule; None before the rule is built or
+    when the author's mentions sit in one sentence (``uses_article_rule``)."""
     rule = article_rule()
     if rule is None:
+        return None
+    starts = [s.start for s in context[0]]
+    if not uses_article_rule(ms, [bisect.bisect_right(starts, m.start) for m in ms]):
         return None
     score = article_score(ms, rule)
     label = article_label(score, rule)
