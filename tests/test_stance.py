@@ -135,13 +135,12 @@ def test_stance_cli_seed_end_to_end() -> None:
         assert want in targets and targets[want]["stance"]["mentions"] > 0
     assert {"U.S.", "Washington"} <= set(targets["United States"]["aliases"])
     trump = next(t for t in rep["targets"] if "Trump" in t["aliases"])
-    # the author's voice (mentions outside quotations): against Trump, negative on the U.S.;
-    # Iran and Iraq, who suffer the sanctions and strikes, are not read as targets of hostility
-    # and stand clearly above the U.S. (issue 14). The U.S. label itself sits near the BASIL-tuned
-    # threshold and reads neutral (see models/stance_article.v1/card.md).
-    assert trump["stance"]["author"]["label"] == "against" and trump["stance"]["author"]["score"] < -0.3
+    # the author's voice (mentions outside quotations) is against the U.S. and Trump; Iran and
+    # Iraq, who suffer the sanctions and strikes, are not read as targets of hostility and stand
+    # clearly above the U.S. (issue 14)
+    for t in (targets["United States"], trump):
+        assert t["stance"]["author"]["score"] < -0.15 and t["stance"]["author"]["label"] == "against"
     us = targets["United States"]["stance"]["author"]
-    assert us["score"] < -0.3
     for name in ("Iran", "Iraq"):
         a = targets[name]["stance"]["author"]
         assert a["label"] != "against", (name, a)
