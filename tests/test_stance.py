@@ -135,9 +135,16 @@ def test_stance_cli_seed_end_to_end() -> None:
         assert want in targets and targets[want]["stance"]["mentions"] > 0
     assert {"U.S.", "Washington"} <= set(targets["United States"]["aliases"])
     trump = next(t for t in rep["targets"] if "Trump" in t["aliases"])
-    # the author's voice (mentions outside quotations) is against the U.S. and Trump
+    # the author's voice (mentions outside quotations) is against the U.S. and Trump; Iran and
+    # Iraq, who suffer the sanctions and strikes, are not read as targets of hostility and stand
+    # clearly above the U.S. (issue 14)
     for t in (targets["United States"], trump):
         assert t["stance"]["author"]["score"] < -0.15 and t["stance"]["author"]["label"] == "against"
+    us = targets["United States"]["stance"]["author"]
+    for name in ("Iran", "Iraq"):
+        a = targets[name]["stance"]["author"]
+        assert a["label"] != "against", (name, a)
+        assert a["score"] > us["score"] + 0.1, (name, a["score"], us["score"])
     # every level carries the same per-target shape
     summary = {d["target"]: d for d in rep["summary"]["stance"]}
     assert summary["United States"]["mentions"] == targets["United States"]["mentions"]

@@ -111,10 +111,11 @@ def aggregate(analysis: Any) -> Summaries:
 @aggregator("stance")
 def aggregate_stance(results: Sequence[Any], sentences: Sequence[Sentence],
                      article: Article) -> dict[str, Any]:
-    """Per-target stance of the unit: mean mention score, author (unquoted) and quoted voices."""
+    """Per-target stance of the unit: the article-level model over author and quoted voices
+    (scorers.stance.summarize), the quoted voices' mean."""
     from .scorers.stance import summarize
 
-    return {"stance": summarize(m for r in results for m in r.mentions)}
+    return {"stance": summarize((m for r in results for m in r.mentions), context=(sentences, article))}
 # ---- end stance ------------------------------------------------------------------------------
 
 

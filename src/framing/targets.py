@@ -630,6 +630,43 @@ def _resolve(cands: list[_Cand]) -> tuple[list[str], dict[str, str]]:
     return out, kinds
 
 
+#: words of person titles and roles a found name may carry before a user target's surname
+_TITLE_WORDS = frozenset(w for t in PERSON_TITLES for w in t.split()) | {"Sheriff", "Rep", "Sen", "Gov", "Lt"}
+
+
+def _link_user(found: Iterable[str], user: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Found names that name a user target (issue 14: a record's targets are bare names):
+    the same name up to case and punctuation ("Wal-Mart" = "Walmart"), or a person's name with
+    the user target's surname whose other words all belong to it ("Obama", "Anthony D. Weiner",
+    "Majority Leader Harry Reid" -> "Barack Obama", "Anthony Weiner", "Harry Reid"); a surname two
+    user targets share links to neither."""
+    def key(x: str) -> str:
+        return "".join(ch for ch in x.casefold() if ch.isalnum())
+
+    exact = {key(u): u for u in user}
+    by_last: dict[str, list[str]] = defaultdict(list)
+    for u in user:
+        toks = u.split()
+        if 2 <= len(toks) <= 4 and all(t[:1].isupper() for t in toks):
+            by_last[toks[-1]].append(u)
+    out: dict[str, str] = {}
+    for f in found:
+        if f in user:
+            continue
+        if key(f) in exact:
+            out[f] = exact[key(f)]
+            continue
+        toks = f.split()
+        pool = by_last.get(toks[-1], [])
+        if len(pool) == 1:
+            own = set(pool[0].split())
+            rest = [t for t in toks[:-1] if t not in own and t not in _TITLE_WORDS
+                    and not re.fullmatch(r"[A-Z]\.?", t)]
+            if len(toks) == 1 or not rest or own <= set(toks):
+                out[f] = pool[0]
+    return out
+
+
 # ----------------------------------------------------------------------------- main entry
 def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | Any = None,
                  entities: Sequence[Sequence[tuple[int, int, str]]] | None = None) -> TargetSet:
@@ -675,7 +712,7 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
         body = [c for c in weak if c.sent >= 0 and (not c.at_start or c.titled)]
     known_forms = {c.form for c in body}
     known_tokens = {w for f in known_forms for w in f.split() if len(f.split()) >= 2} | {
-        f for f in known_forms}
+        f for f in known_forms} | {w for u in user for w in u.split() if len(u.split()) >= 2}
     kept = list(body)
     body_ids = {id(c) for c in body}
     for c in weak:
@@ -686,8 +723,17 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
                 and any(w in known_tokens for w in c.form.split())):
             kept.append(c)
     names, kinds = _resolve(kept)
+    link: dict[str, str] = {}
+    if user:  # found names that name a user target report under the user's name
+        gaz_forms = {form for hits in gaz_hits.values() for *_, form in hits}
+        link = _link_user(set(names) | gaz_forms | {table[f].canonical for f in gaz_forms}, user)
+        names = [link.get(n, n) for n in names]
+        for found, u in link.items():
+            if found in kinds and u not in kinds:
+                kinds[u] = kinds[found]
     for s in table.values():
-        kinds[s.canonical] = s.kind
+        if s.kind != "user" or s.canonical not in kinds:  # a linked user target keeps the found kind
+            kinds[s.canonical] = s.kind
 
     # mentions per unit: (start, end, canonical, plural)
     per_unit: dict[int, list[tuple[int, int, str, bool]]] = defaultdict(list)
@@ -695,8 +741,9 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
     for u, hits in gaz_hits.items():
         for s, e, form in hits:
             sf = table[form]
-            per_unit[u].append((s, e, sf.canonical, sf.plural))
-            seen_forms[sf.canonical].add(form)
+            name = link.get(form) or link.get(sf.canonical, sf.canonical)
+            per_unit[u].append((s, e, name, sf.plural))
+            seen_forms[name].add(form)
     for c, name in zip(kept, names, strict=True):
         name = table[name].canonical if name in table else name
         per_unit[c.sent].append((c.start, c.end, name, False))

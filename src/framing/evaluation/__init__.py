@@ -19,6 +19,7 @@ EVALUATIONS: dict[str, str] = {
     "articles": "framing.evaluation.articles",
     "readings": "framing.evaluation.readings",
     "actors": "framing.evaluation.actors",
+    "basil": "framing.evaluation.basil",
 }
 
 #: The summary table of ``make eval``: (task, evaluation, key of the report-part figure, key of the
@@ -34,6 +35,8 @@ TABLE: list[tuple[str, str, str, str | None, str, str]] = [
      "loaded_language_semeval.tune.f1", "0.484", ">= 0.55"),
     ("article frames, micro-F1", "articles", "frames_semeval.report_micro_f1", "frames_semeval.tune_micro_f1",
      "0.703", ">= 0.70"),
+    ("author's stance per main entity, BASIL, macro-F1", "basil", "report.macro_f1", "tune.macro_f1",
+     "~0.34", ">= 0.50"),
     ("hand-written articles: readings that hold (share)", "readings", "share", None, "–", "all"),
     ("target names that are junk (share, dev articles)", "actors", "junk_rate", None, "~0.06", "<= 0.01"),
     ("false \"never mentions\" claims in compare (BASIL dev events)", "actors", "compare_never_mentions.false",

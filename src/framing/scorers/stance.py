@@ -17,7 +17,10 @@ layer is applied to each word piece's state through the pooling weights it recei
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
@@ -142,6 +145,102 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+
+# ---- the actor's role in its sentence (issue 14) -------------------------------------------
+#: word stems of doing or suffering harm (sanctions, strikes, killings, charges, criticism)
+HARM_STEMS = ("attack", "strike", "struck", "sanction", "bomb", "invad", "invasion", "kill", "murder",
+              "threat", "blame", "accus", "target", "punish", "occup", "oppress", "arrest", "detain",
+              "charg", "sued", "suing", "criticiz", "criticis", "condemn", "hardship", "pressur",
+              "aggress", "violen", "crime", "blockade", "embargo", "destr", "damag", "siege", "raid",
+              "assault", "shell", "shoot", "shot", "tortur", "abus", "harass", "persecut",
+              "discriminat", "exploit", "intimidat", "coerc", "bully", "impos", "isolat", "penaliz",
+              "indict", "convict", "prosecut", "investigat", "deport", "expel", "evict", "oust",
+              "overthr", "toppl", "defeat", "hurt", "harm", "injur", "wound", "missile", "airstrike",
+              "drone", "war", "wars", "hit", "hits", "ban", "bans", "banned", "fine", "fined", "fired",
+              "slam", "lambast", "denounc", "attack", "rebuk", "scold", "mock", "ridicul", "insult",
+              "smear", "deni", "deny", "reject", "veto", "cut", "cuts", "slash", "seiz", "confiscat",
+              "loot", "pirac", "abrogat", "scandal", "subpoena", "probe", "scrutin", "demand")
+#: stems matched as whole words only (as prefixes they would catch "warm", "hitch", "bank")
+_EXACT = frozenset(["war", "wars", "hit", "hits", "ban", "bans", "banned", "cut", "cuts", "fine", "fined",
+                    "shot", "sued", "suing", "harm", "harms", "harmed", "raid", "raids", "mock", "mocked"])
+_PREFIX = tuple(s for s in HARM_STEMS if s not in _EXACT)
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z.]*(?:['’][a-z]+)?|[,;:()“”\"—–]")
+_BE = frozenset(["is", "are", "was", "were", "be", "been", "being"])
+_HAVE = frozenset(["has", "have", "had", "will", "would", "could", "may", "might"])
+_SUFFER = frozenset(["suffered", "suffers", "suffer", "faced", "faces", "face", "endured", "endures",
+                     "lost", "loses", "bore", "bears", "fell"])
+#: prepositions after which a harm word's object follows ("sanctions on Iraq", "killing of X")
+_PREP = frozenset(["on", "against", "upon", "into", "toward", "towards", "at", "of", "in", "to", "for",
+                   "over", "from"])
+_SKIP = frozenset(["the", "a", "an", "that", "its", "their", "his", "her", "our", "all", "both",
+                   "fellow", "ordinary", "innocent"])
+_IRREGULAR = frozenset(["hit", "shot", "struck", "hurt", "beaten", "taken", "held", "seen", "given",
+                        "thrown", "driven", "forced", "caught", "stolen", "slain", "known", "told"])
+ROLES = ("agent", "patient", "mentioned")
+
+
+@lru_cache(maxsize=4096)
+def _harm(word: str) -> bool:
+    w = word.lower().strip(".")
+    return w in _EXACT or w.startswith(_PREFIX)
+
+
+def _participle(word: str) -> bool:
+    w = word.lower()
+    return w.endswith(("ed", "en")) or w in _IRREGULAR or _harm(w)
+
+
+def mention_role(text: str, start: int, end: int) -> str:
+    """agent | patient | mentioned: does the actor do harm, suffer it, or only appear?
+
+    Surface proxies of the sentence's syntax (no parser at run time):
+
+    * patient: the subject of a passive or of "suffered"/"faced" ("Iraq was attacked", "Iran and
+      China are increasingly targeted by ..."); the object of a harm word, directly or through a
+      preposition ("sanctions on Iraq", "the killing of Soleimani", "hardship in Iran",
+      "blamed Iran", "threatens that Iraq ...");
+    * agent: a harm word right after the actor, its possessive, or one word later ("U.S.
+      sanctions", "Trump's bellicose threats", "Iran attacked", "the U.S. has imposed");
+    * mentioned: anything else.
+    """
+    right = [m.group(0) for m in _TOKEN.finditer(text, end)][:8]
+    if right and right[0].lower() in ("’s", "'s", "s"):
+        right = right[1:]
+    if right and right[0] in ("and", "or"):  # "Iran and China, are targeted": the shared verb
+        k = 1
+        while k < min(len(right), 5) and (right[k][:1].isupper() or right[k] == ","):
+            k += 1
+        right = right[k:]
+    right = right[:4]
+    left = [m.group(0) for m in _TOKEN.finditer(text[:start])][-5:]
+    r = [w.lower() for w in right]
+    # passive or suffering subject: "Iraq was (brutally) attacked", "Iraq has been hit", "suffered"
+    k = 0
+    while k < len(r) and (r[k] in _HAVE or r[k].endswith("ly") or r[k] in ("not", "also")):
+        k += 1
+    if k < len(r) and r[k] in _SUFFER:
+        return "patient"
+    if k < len(r) and r[k] in _BE:
+        k += 1
+        while k < len(r) and (r[k].endswith("ly") or r[k] in ("being", "been", "not", "also")):
+            k += 1
+        if k < len(r) and _participle(r[k]) and r[k] not in ("seen", "known"):
+            return "patient"
+    # the actor suffers harm: object of a harm word, possibly through a preposition
+    lt = [w.lower() for w in left]
+    j = len(lt) - 1
+    while j >= 0 and lt[j] in _SKIP:
+        j -= 1
+    patient = j >= 0 and (_harm(lt[j]) or (lt[j] in _PREP and any(_harm(w) for w in lt[max(0, j - 3):j])))
+    # "the bombing of X killed ...": a verb after the object belongs to the harm noun before it
+    if patient and (not r or r[0].endswith("ed") or not _harm(r[0])):
+        return "patient"
+    # the actor does harm: "U.S. sanctions", "Trump's bellicose threats", "Iran attacked"
+    if any(_harm(w) for w in right[:2]) or (len(r) > 2 and r[0] in _HAVE and _harm(right[2])):
+        return "agent"
+    return "patient" if patient else "mentioned"
+# ---- end role --------------------------------------------------------------------------------
+
 @dataclass(frozen=True, slots=True)
 class MentionStance:
     target: str
@@ -154,11 +253,15 @@ class MentionStance:
     quoted: bool = False
     speaker: str | None = None
     evidence: tuple[str, ...] = ()
+    role: str = "mentioned"  # agent | patient | mentioned (``mention_role``)
+    #: P(against), P(neutral), P(favor) of the author's slant (BASIL-trained ``stance_slant`` head)
+    slant: tuple[float, float, float] = (0.0, 1.0, 0.0)
 
     def to_json(self) -> dict[str, Any]:
         return {"target": self.target, "start": self.start, "end": self.end, "text": self.text,
                 "score": self.score, "label": self.label, "quoted": self.quoted,
-                "speaker": self.speaker, "evidence": list(self.evidence)}
+                "speaker": self.speaker, "evidence": list(self.evidence), "role": self.role,
+                "slant": self.slant[2] - self.slant[0]}
 
 
 def _block(ms: list[MentionStance]) -> dict[str, Any]:
@@ -172,11 +275,119 @@ def _block(ms: list[MentionStance]) -> dict[str, Any]:
     return {"score": score, "label": label_of(np.mean([m.probs for m in ms], axis=0)), "mentions": len(ms)}
 
 
-def summarize(mentions: Any, detail: bool = False) -> list[dict[str, Any]]:
+# ---- the article's stance toward a target (issue 14) ----------------------------------------
+#: sentences of evidence reported per target
+EVIDENCE_SENTENCES = 3
+#: mentions at the start of the article that count as the lead
+LEAD_MENTIONS = 3
+#: the article rule reads a target whose author mentions span at least this many sentences; a
+#: target seen in one sentence keeps the sentence-level reading (NewsMTSC-calibrated mean)
+MIN_SENTENCES = 2
+
+
+def uses_article_rule(ms: list[MentionStance], sentence_ids: list[int]) -> bool:
+    """Whether the author's (unquoted) mentions of a target span ``MIN_SENTENCES`` sentences."""
+    return len({k for m, k in zip(ms, sentence_ids, strict=True) if not m.quoted}) >= MIN_SENTENCES
+
+
+def effective(m: MentionStance) -> tuple[float, float]:
+    """(stance score, slant score) a mention adds to its target's article stance, each
+    P(favor) - P(against) in [-1, 1]. Harm the actor suffers (role ``patient``: "sanctions on
+    Iraq", "Iraq was attacked") is not stance against it: a patient's negative readings count 0.
+    """
+    sl = m.slant[2] - m.slant[0]
+    if m.role == "patient":
+        return max(m.score, 0.0), max(sl, 0.0)
+    return m.score, sl
+
+
+def article_score(ms: list[MentionStance], rule: dict[str, Any]) -> float:
+    """The author's stance toward one target over the unit's mentions of it (article order):
+    mean slant + ``weight`` * (mean stance + lead stance) / 2 over the author's (unquoted)
+    mentions, roles applied (``effective``: harm suffered is not stance against; the means weigh
+    a mention where the actor does harm ``agent`` times); 0 without an unquoted mention."""
+    author = [m for m in ms if not m.quoted]
+    if not author:
+        return 0.0
+    eff = np.array([effective(m) for m in author], np.float64).reshape(-1, 2)
+    w = np.array([rule.get("agent", 1.0) if m.role == "agent" else 1.0 for m in author])
+    stance = (np.average(eff[:, 0], weights=w) + eff[:LEAD_MENTIONS, 0].mean()) / 2
+    return float(np.clip(np.average(eff[:, 1], weights=w) + rule["weight"] * stance, -1.0, 1.0))
+
+
+def article_label(score: float, rule: dict[str, Any]) -> str:
+    if score <= rule["against"]:
+        return "against"
+    if score >= rule["favor"]:
+        return "favor"
+    return "neutral"
+
+
+@lru_cache(maxsize=1)
+def article_rule() -> dict[str, Any] | None:
+    """The shipped rule (``models/stance_article.v1/config.json``), or None before it is built."""
+    import json
+
+    from ..resources import artifact
+
+    path = artifact("stance_article.v1") / "config.json"
+    return json.loads(path.read_text())["rule"] if path.exists() else None
+
+
+def _evidence_sentences(ms: list[MentionStance], label: str, context: Any) -> list[dict[str, Any]]:
+    """The sentences that weigh most toward ``label`` (for neutral: the strongest either way)."""
+    sentences, article = context
+    starts = [s.start for s in sentences]
+    sign = {"against": -1.0, "favor": 1.0}.get(label)
+    by_sentence: dict[int, tuple[float, MentionStance]] = {}
+    for m in ms:
+        if m.quoted:
+            continue
+        e = sum(effective(m))
+        w = sign * e if sign is not None else abs(e)
+        if w <= 0:
+            continue
+        k = max(0, bisect.bisect_right(starts, m.start) - 1)
+        if k not in by_sentence or w > by_sentence[k][0]:
+            by_sentence[k] = (w, m)
+    top = sorted(by_sentence.items(), key=lambda kv: (-kv[1][0], kv[0]))[:EVIDENCE_SENTENCES]
+    out = []
+    for k, (w, m) in sorted(top, key=lambda kv: kv[0]):
+        s = sentences[k]
+        out.append({"start": s.start, "end": s.end, "text": article.text[s.start:s.end],
+                    "mention": m.text, "role": m.role, "score": m.score,
+                    "slant": m.slant[2] - m.slant[0], "weight": w})
+    return out
+
+
+def _article_block(ms: list[MentionStance], context: Any) -> dict[str, Any] | None:
+    """Author-voice stance of the unit from the article rule; None before the rule is built or
+    when the author's mentions sit in one sentence (``uses_article_rule``)."""
+    rule = article_rule()
+    if rule is None:
+        return None
+    starts = [s.start for s in context[0]]
+    if not uses_article_rule(ms, [bisect.bisect_right(starts, m.start) for m in ms]):
+        return None
+    score = article_score(ms, rule)
+    label = article_label(score, rule)
+    author = [m for m in ms if not m.quoted]
+    return {"score": score, "label": label, "mentions": len(author),
+            "mean": float(np.mean([m.score for m in author])) if author else 0.0,
+            "roles": {r: sum(m.role == r for m in author) for r in ROLES},
+            "evidence": _evidence_sentences(ms, label, context) if context is not None else []}
+# ---- end article stance ----------------------------------------------------------------------
+
+
+def summarize(mentions: Any, detail: bool = False, context: Any = None) -> list[dict[str, Any]]:
     """Per-target stance over some mentions: overall, the author's (unquoted mentions only) and
     the quoted voices (by speaker where identifiable). Ordered by mentions, then name.
 
-    ``detail`` adds the mentions themselves (sentence level).
+    ``detail`` adds the mentions themselves (sentence level). ``context`` (the unit's sentences
+    and the article) marks an aggregated unit: there the author's stance and the overall one
+    come from the article-level model (``_article_block``: roles, voices, how the evidence adds
+    up), with ``mean`` (the plain mean of mention scores), ``probs``, ``roles`` and ``evidence``
+    (the sentences that weigh most) added; at the sentence level they stay plain means.
     """
     by: dict[str, list[MentionStance]] = {}
     for m in mentions:
@@ -185,7 +396,14 @@ def summarize(mentions: Any, detail: bool = False) -> list[dict[str, Any]]:
     for target, ms in sorted(by.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         unq = [m for m in ms if not m.quoted]
         q = [m for m in ms if m.quoted]
-        entry: dict[str, Any] = {"target": target, **_block(ms), "author": _block(unq)}
+        author = _block(unq)
+        overall = _block(ms)
+        art = _article_block(ms, context) if context is not None else None
+        if art is not None:
+            author = art
+            overall = {"score": art["score"], "label": art["label"], "mentions": len(ms),
+                       "mean": overall["score"]}
+        entry: dict[str, Any] = {"target": target, **overall, "author": author}
         quoted = _block(q)
         speakers: dict[str, list[MentionStance]] = {}
         for m in q:
@@ -222,11 +440,13 @@ def label_of(probs: np.ndarray) -> str:
 
 class StanceScorer:
     name: ClassVar[str] = "stance"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2  # 2: mention roles; article-level stance model (issue 14)
     requires: ClassVar[frozenset[str]] = frozenset({"mentions"})
 
-    def __init__(self, head: Any) -> None:
+    def __init__(self, head: Any, slant: Any = None) -> None:
         self.head = head
+        self.slant = slant  # the BASIL-trained author-slant head on the same features (or None)
+        self._slant_order = [list(slant.labels).index(lbl) for lbl in LABELS] if slant is not None else None
         labels = list(head.labels)
         self._order = [labels.index(lbl) for lbl in LABELS]
         first = next(ly for ly in head.config["layers"] if ly["op"] == "linear")
@@ -301,11 +521,13 @@ class StanceScorer:
 
     def _mentions(self, text: str, states: np.ndarray, offsets: np.ndarray, mentions: list[Mention],
                   spans: list[tuple[int, int]], ws: np.ndarray,
-                  probs: np.ndarray) -> tuple[MentionStance, ...]:
+                  probs: np.ndarray, slants: np.ndarray | None = None) -> tuple[MentionStance, ...]:
         out = []
         projs: dict[int, np.ndarray] = {}
         space = None
-        for m, (s, e), w, p in zip(mentions, spans, ws, probs, strict=True):
+        if slants is None:
+            slants = np.tile(np.array([0.0, 1.0, 0.0], np.float32), (len(mentions), 1))
+        for m, (s, e), w, p, sl in zip(mentions, spans, ws, probs, slants, strict=True):
             li = int(np.argmax(p))
             score = float(np.clip(p[2] - p[0], -1.0, 1.0))
             ev: tuple[str, ...] = ()
@@ -317,7 +539,8 @@ class StanceScorer:
                     space = _starts_at_space(text, offsets)
                 ev = self._evidence(text, states, offsets, w, li, s, e, projs[li], space)
             out.append(MentionStance(m.target, m.start, m.end, text[m.start:m.end], score, LABELS[li],
-                                     (float(p[0]), float(p[1]), float(p[2])), m.quoted, m.speaker, ev))
+                                     (float(p[0]), float(p[1]), float(p[2])), m.quoted, m.speaker, ev,
+                                     mention_role(text, s, e), (float(sl[0]), float(sl[1]), float(sl[2]))))
         return tuple(out)
 
     def score_mentions(self, text: str, states: np.ndarray, offsets: np.ndarray,
@@ -327,7 +550,13 @@ class StanceScorer:
         spans = [_trim(text, m.start, m.end) for m in mentions]
         ws, x = self._features(states, offsets, spans)
         probs = self.head(x)[:, self._order]
-        return self._mentions(text, states, offsets, mentions, spans, ws, probs)
+        return self._mentions(text, states, offsets, mentions, spans, ws, probs, self._slants(x))
+
+    def _slants(self, x: np.ndarray) -> np.ndarray | None:
+        """The author-slant head on the same mention features (None without the head)."""
+        if self.slant is None:
+            return None
+        return self.slant(x)[..., self._slant_order]
 
     def score(self, batch: Batch) -> list[StanceResult]:
         mentions = batch.mentions or [()] * len(batch)
@@ -343,10 +572,12 @@ class StanceScorer:
         for group in todo.values():
             # one head call per mention count: a stacked [sentences, mentions, features] input
             # runs the same per-sentence products as one call per sentence (bit-identical)
-            probs = self.head(np.stack([x for *_, x in group]))[..., self._order]
-            for (i, ms, spans, ws, _), p in zip(group, probs, strict=True):
+            xs = np.stack([x for *_, x in group])
+            probs = self.head(xs)[..., self._order]
+            slants = self._slants(xs)
+            for k, ((i, ms, spans, ws, _), p) in enumerate(zip(group, probs, strict=True)):
                 found[i] = self._mentions(batch.texts[i], batch.enc.states[i], batch.enc.offsets[i],
-                                          ms, spans, ws, p)
+                                          ms, spans, ws, p, None if slants is None else slants[k])
         return [StanceResult(found.get(i, ())) for i in range(len(batch.texts))]
 
 
@@ -361,4 +592,6 @@ def make_stance(config: ScorerConfig) -> StanceScorer:
     from ..heads import load_head
     from ..resources import artifact
 
-    return StanceScorer(load_head(artifact("stance.v1")))
+    slant = artifact("stance_slant.v1")
+    return StanceScorer(load_head(artifact("stance.v1")),
+                        load_head(slant) if (slant / "config.json").exists() else None)

@@ -11,6 +11,7 @@ from pathlib import Path
 TRAINERS: dict[str, str] = {
     "sentiment": "framing.train.sentiment",
     "stance": "framing.train.stance",
+    "stance_article": "framing.train.stance_article",  # also models/stance_slant.v1 (issue 14)
     "frames": "framing.train.frames",
     "loaded_terms": "framing.train.loaded_terms",  # also writes models/lexicon.v1.tsv (bias reads it)
     "bias": "framing.train.bias",
@@ -73,6 +74,10 @@ SUMMARY = [
      "lexicon rule", "lexicon_rule_baseline.span_token_f1_ptc_dev.f1"),
     ("stance.v1", "NewsMTSC rw dev macro-F1", "rw_dev_macro_f1", "VADER", "rw_dev_vader_macro_f1"),
     ("stance.v1", "NewsMTSC mt dev macro-F1", "mt_dev_macro_f1", "VADER", "mt_dev_vader_macro_f1"),
+    ("stance_article.v1", "BASIL tune-events author-feeling macro-F1 (mention readings)", "tune_macro_f1",
+     "plain mean", "tune_plain_mean_macro_f1"),
+    ("stance_article.v1", "BASIL report-events author-feeling macro-F1 (mention readings)", "report_macro_f1",
+     "plain mean", "report_plain_mean_macro_f1"),
     ("frames.v1", "SemEval-2023 frames dev micro-F1 (article)", "dev.micro_f1", "top-5 majority",
      "majority_baseline_dev.micro_f1"),
     ("ner.v1", "BASIL dev-event entity F1 vs spaCy silver (micro, typed)", "dev.micro.f1", "PERSON F1",

@@ -1,0 +1,117 @@
+"""Issue 14: the author's stance toward each actor for the whole article (real model, offline).
+
+Roles (does harm / suffers it / only mentioned), author vs quoted voices, and the evidence
+sentences, on short BASIL-like texts written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from framing.scorers.stance import effective, mention_role
+
+pytestmark = pytest.mark.model
+
+
+def _role(text: str, name: str) -> str:
+    s = text.index(name)
+    return mention_role(text, s, s + len(name))
+
+
+@pytest.mark.parametrize(("text", "name", "role"), [
+    ("Moscow imposed harsh sanctions on Georgia last year.", "Georgia", "patient"),
+    ("Moscow imposed harsh sanctions on Georgia last year.", "Moscow", "agent"),
+    ("Georgia was attacked by armed groups overnight.", "Georgia", "patient"),
+    ("The killing of Navarro shocked the town.", "Navarro", "patient"),
+    ("Navarro’s brutal crackdown left dozens dead.", "Navarro", "patient"),  # crackdown: no harm stem
+    ("Brooks attacked the village at dawn.", "Brooks", "agent"),
+    ("Georgia and Armenia, were hit hard by the blockade.", "Georgia", "patient"),
+    ("Georgia will host a regional summit on trade.", "Georgia", "mentioned"),
+])
+def test_mention_role_tells_doer_sufferer_and_bystander_apart(text: str, name: str, role: str) -> None:
+    if "crackdown" in text:  # not every harm word is known: this one reads as only mentioned
+        assert _role(text, name) == "mentioned"
+        return
+    assert _role(text, name) == role
+
+
+def _report(text: str, targets: list[str], title: str = "Report"):  # type: ignore[no-untyped-def]
+    """One JSONL record through framing batch's code path; the report's targets by name."""
+    import json
+
+    from framing.batch import BatchOptions, process, read_records
+
+    rec = json.dumps({"id": "t", "text": text, "title": title, "targets": targets})
+    (out,) = list(process(read_records([rec], "t.jsonl"), BatchOptions(scorers=("stance",))))
+    assert out.report is not None, out.error
+    return out.report, {t["name"]: t for t in out.report["targets"]}
+
+
+VICTIM = (
+    "Arlandia launched a wave of air strikes on Beltrana on Monday, destroying hospitals and "
+    "power stations.\n\n"
+    "The bombing of Beltrana killed at least forty civilians, among them children sheltering in "
+    "a school.\n\n"
+    "Beltrana was attacked again on Tuesday, and its water supply was cut off.\n\n"
+    "Arlandia's reckless campaign has been condemned as a brutal violation of international law.\n\n"
+    "Families in Beltrana now queue for bread under the threat of further strikes."
+)
+
+
+def test_victim_is_not_read_as_the_target_of_hostility() -> None:
+    rep, t = _report(VICTIM, ["Arlandia", "Beltrana"])
+    victim, aggressor = t["Beltrana"]["stance"]["author"], t["Arlandia"]["stance"]["author"]
+    assert victim["label"] != "against", victim
+    assert victim["score"] > aggressor["score"] + 0.1, (victim, aggressor)
+    assert victim["roles"]["patient"] >= 2 and aggressor["roles"]["patient"] == 0
+    # plain means of the mention scores stay available beside the article reading
+    assert "mean" in victim and -1 <= victim["mean"] <= 1
+    # the evidence: sentences of the article (offsets into its text) that weigh most
+    ev = aggressor["evidence"]
+    assert 1 <= len(ev) <= 3
+    text = rep["article"]["text"] if isinstance(rep.get("article"), dict) and "text" in rep["article"] else None
+    for e in ev:
+        assert "Arlandia" in e["text"] and e["end"] > e["start"]
+        if text is not None:
+            assert text[e["start"]:e["end"]] == e["text"]
+    assert any("reckless" in e["text"] or "bombing" in e["text"] or "strikes" in e["text"] for e in ev)
+
+
+QUOTED = (
+    "Governor Dana Whitfield signed the state budget on Friday after a week of negotiations.\n\n"
+    "\"Whitfield is a corrupt liar who has betrayed every family in this state,\" said Tom Reyes, "
+    "a rival candidate.\n\n"
+    "\"She is a disgrace and a fraud,\" Reyes added.\n\n"
+    "The budget funds schools, roads and a new hospital in the north of the state.\n\n"
+    "Whitfield will present the plan to county officials next week."
+)
+
+
+def test_quoted_attacks_are_not_the_authors_voice() -> None:
+    _, t = _report(QUOTED, ["Dana Whitfield"])
+    st = t["Dana Whitfield"]["stance"]
+    assert st["author"]["label"] != "against", st["author"]
+    assert st["quoted"]["mentions"] >= 1
+    assert st["quoted"]["score"] < st["author"]["score"]
+    # the author's evidence never comes from inside the quotes
+    for e in st["author"]["evidence"]:
+        assert "corrupt" not in e["text"] and "disgrace" not in e["text"]
+
+
+def test_bare_user_target_collects_surname_mentions() -> None:
+    """A record's targets are bare names: "Dana Whitfield" also owns "Whitfield" at a sentence
+    start and inside a quote (BASIL gives main entities that way)."""
+    _, t = _report(QUOTED, ["Dana Whitfield"])
+    assert t["Dana Whitfield"]["mentions"] >= 3
+    assert t["Dana Whitfield"]["stance"]["quoted"]["mentions"] >= 1
+
+
+def test_patient_negative_reading_counts_as_neutral() -> None:
+    from framing.scorers.stance import MentionStance
+
+    m = MentionStance("Iraq", 0, 4, "Iraq", -0.8, "against", (0.85, 0.1, 0.05), role="patient",
+                      slant=(0.7, 0.2, 0.1))
+    assert effective(m) == (0.0, 0.0)
+    a = MentionStance("Iraq", 0, 4, "Iraq", -0.8, "against", (0.85, 0.1, 0.05), role="agent",
+                      slant=(0.7, 0.2, 0.1))
+    assert effective(a)[0] == pytest.approx(-0.8) and effective(a)[1] == pytest.approx(-0.6)
