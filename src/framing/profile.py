@@ -524,8 +524,10 @@ def _units(report: Report, kind: str, target: str | None = None) -> list[list[tu
             elif kind == "loaded" and isinstance(s.get("loaded_terms"), list):
                 us.append((100.0 * len(_loaded_spans(s)) / w, w, p, s))
             elif kind == "stance":  # author's voice; a sentence is one unit (its mentions are not independent)
+                from .scorers.stance import effective_score  # harm suffered is not stance against
+
                 d = _stance_by_target({"stance": s.get("stance")}).get(str(target))
-                vs = [v for m in (d or {}).get("spans", []) or []
+                vs = [effective_score(v, m.get("role")) for m in (d or {}).get("spans", []) or []
                       if isinstance(m, dict) and not m.get("quoted") and (v := _score(m)) is not None]
                 if vs:
                     us.append((sum(vs) / len(vs), 1.0, p, s))

@@ -295,10 +295,13 @@ def effective(m: MentionStance) -> tuple[float, float]:
     P(favor) - P(against) in [-1, 1]. Harm the actor suffers (role ``patient``: "sanctions on
     Iraq", "Iraq was attacked") is not stance against it: a patient's negative readings count 0.
     """
-    sl = m.slant[2] - m.slant[0]
-    if m.role == "patient":
-        return max(m.score, 0.0), max(sl, 0.0)
-    return m.score, sl
+    return effective_score(m.score, m.role), effective_score(m.slant[2] - m.slant[0], m.role)
+
+
+def effective_score(score: float, role: str | None) -> float:
+    """A mention's score as evidence of the author's stance: a patient's negative reading is 0
+    (the one home of the role rule; the section profile reads it from the report's spans)."""
+    return max(score, 0.0) if role == "patient" else score
 
 
 def article_score(ms: list[MentionStance], rule: dict[str, Any]) -> float:
