@@ -11,15 +11,8 @@ import json
 import sys
 from typing import Any
 
+from ..train.__main__ import _get  # the dotted-key reader of the model card summary
 from . import EVALUATIONS, TABLE
-
-
-def _get(d: Any, path: str) -> Any:
-    for key in path.split("."):
-        if not isinstance(d, dict) or key not in d:
-            return None
-        d = d[key]
-    return d
 
 
 def _fmt(v: Any) -> str:
