@@ -205,3 +205,26 @@ def test_scale_cli_timeout_is_a_partial_run(tmp_path: Path, runner) -> None:  # 
                               "--ordered"])
     assert res.exit_code == ExitCode.OK, res.output
     assert [json.loads(ln)["id"] for ln in res.stdout.splitlines()] == list(map(str, paths))
+
+
+@pytest.mark.model
+def test_scale_long_article_scores_stance_without_holding_token_states(pipeline, seed_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An article longer than a window scores stance on every candidate span of each window
+    (targets need the whole article): with user targets, the report is byte-identical to the one
+    scored after its targets were known, and no mention goes unscored."""
+    from framing.render.json import dumps, to_dict
+    from framing.targets import candidate_spans, find_targets
+
+    doc = load(str(seed_path))
+    targets = {"Iran": [], "Mike Pompeo": [], "Trump": [], "Tehran": ["Iranian government"]}
+    whole = to_dict(pipeline.analyze(doc, targets))
+    monkeypatch.setattr(pl, "ENCODE_CHUNK", 9)
+    chunked = to_dict(pipeline.analyze(doc, targets))
+    assert dumps(chunked) == dumps(whole)
+    assert not any("could not be scored" in w for w in chunked["warnings"])
+    # the candidate spans are a superset of the mentions, sentence by sentence
+    art = pl.segment_or_raise(doc)
+    ts = find_targets(art, targets)
+    for i, ms in enumerate(ts.mentions):
+        spans = set(candidate_spans(i, art.sentence_text(i), targets, None))
+        assert {(m.start, m.end) for m in ms} <= spans

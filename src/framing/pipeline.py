@@ -148,6 +148,9 @@ class Pipeline:
         ents: list[list[tuple[int, int, str]]] = []  # NER entities per sentence
         held: list[tuple[int, int, Any]] = []  # windows waiting for their articles' targets
         mentions: list[Sequence[Mention]] = []  # per sentence, for the complete articles
+        later_out: dict[str, dict[int, Any]] = {sc.name: {} for sc in later}  # by sentence row
+        pre: dict[str, dict[int, Any]] = {sc.name: {} for sc in later}  # long articles, all candidates
+        unscored = [0] * len(chunk)
         done_articles = 0
         for a, b in _windows(bounds, ENCODE_CHUNK):
             t = perf_counter()
@@ -165,7 +168,24 @@ class Pipeline:
                 t = perf_counter()
                 ents.extend(entities(texts[a:b], enc))
                 self.timings["targets"] += perf_counter() - t
-                held.append((a, b, enc))
+                lo, hi = bounds[owners[a]]
+                if hi - lo > ENCODE_CHUNK:
+                    # a long article: score every candidate span of this window now, pick the
+                    # article's mentions among them once its targets are known (no states kept)
+                    from .targets import candidate_spans
+
+                    user_targets = chunk[owners[a]][1]
+                    cands = [[Mention("", s, e) for s, e in candidate_spans(r - lo, texts[r], user_targets, ents[r])]
+                             for r in range(a, b)]
+                    cbatch = Batch(texts=texts[a:b], enc=enc, quotes=quotes[a:b], mentions=cands,
+                                   article_ids=owners[a:b])
+                    for scorer in later:
+                        t = perf_counter()
+                        pre[scorer.name].update(zip(range(a, b), scorer.score(cbatch), strict=True))
+                        self.timings[scorer.name] += perf_counter() - t
+                    del cbatch
+                else:
+                    held.append((a, b, enc))
             del batch, enc
             # articles complete up to row b: find their targets, score the held windows
             while done_articles < len(chunk) and bounds[done_articles][1] <= b:
@@ -175,9 +195,16 @@ class Pipeline:
                     t = perf_counter()
                     lo, hi = bounds[done_articles]
                     article, user_targets, _ = chunk[done_articles]
-                    target_sets[done_articles] = find_targets(article, user_targets, ents[lo:hi])
-                    mentions.extend(target_sets[done_articles].mentions)
+                    ts = find_targets(article, user_targets, ents[lo:hi])
+                    target_sets[done_articles] = ts
+                    mentions.extend(ts.mentions)
                     self.timings["targets"] += perf_counter() - t
+                    for scorer in later:
+                        for r in range(lo, hi):
+                            if r in pre[scorer.name]:
+                                res, miss = pre[scorer.name].pop(r).select(ts.mentions[r - lo])
+                                later_out[scorer.name][r] = res
+                                unscored[done_articles] += miss
                 done_articles += 1
             if held and (done_articles == len(chunk) or bounds[done_articles][0] >= held[-1][1]):
                 for ha, hb, henc in held:
@@ -185,12 +212,14 @@ class Pipeline:
                                    mentions=mentions[ha:hb], article_ids=owners[ha:hb])
                     for scorer in later:
                         t = perf_counter()
-                        raw[scorer.name].extend(scorer.score(hbatch))
+                        later_out[scorer.name].update(zip(range(ha, hb), scorer.score(hbatch), strict=True))
                         self.timings[scorer.name] += perf_counter() - t
                 held = []  # the token states go; the per-sentence results stay
             if self.progress is not None:
                 self.progress(b - a)
             check(deadline, what)
+        for scorer in later:
+            raw[scorer.name] = [later_out[scorer.name][r] for r in range(len(texts))]
         prov = self.provenance()
         pos = 0
         for k, (article, _, rid) in enumerate(chunk):
@@ -204,6 +233,8 @@ class Pipeline:
             if (msg := language_warning(article.text)) is not None:
                 log.warning("%s: %s", article.source, msg)
                 warnings.append(msg)
+            if unscored[k]:
+                warnings.append(f"{unscored[k]} target mention(s) could not be scored for stance")
             if any(truncated[pos - n:pos]):
                 warnings.append(f"{sum(truncated[pos - n:pos])} sentence(s) truncated to the "
                                 "encoder's 256 word pieces")

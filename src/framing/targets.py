@@ -668,6 +668,22 @@ def _link_user(found: Iterable[str], user: Mapping[str, Sequence[str]]) -> dict[
 
 
 # ----------------------------------------------------------------------------- main entry
+def candidate_spans(index: int, text: str, user_targets: Mapping[str, Sequence[str]] | Any = None,
+                    entities: Sequence[tuple[int, int, str]] | None = None) -> list[tuple[int, int]]:
+    """Every span that ``find_targets`` could report as a mention in sentence ``index`` (a
+    superset, from that sentence alone): gazetteer and user-target hits, the name candidates built
+    from its NER entities and capitalised runs, and every pronoun. A long article's windows score
+    stance on these before the article's targets are known (``Pipeline``), so no window keeps
+    its token states waiting for the rest of the article."""
+    user = normalize_user_targets(user_targets)
+    _, gaz, _ = _surface_table(tuple((n, tuple(a)) for n, a in user.items()))
+    hits, strong, weak = _candidates(index, text, gaz, entities)
+    spans = {(s, e) for s, e, _ in hits} | {(c.start, c.end) for c in (*strong, *weak)}
+    for rx in (_PRON_PERSON, _PRON_ITS, _PRON_PLURAL):
+        spans.update((m.start(), m.end()) for m in rx.finditer(text))
+    return sorted(spans)
+
+
 def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | Any = None,
                  entities: Sequence[Sequence[tuple[int, int, str]]] | None = None) -> TargetSet:
     """Find the actors of ``article`` and their mentions per sentence.

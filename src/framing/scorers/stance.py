@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -435,6 +436,21 @@ class StanceResult:
             return self
         return StanceResult(tuple(replace(m, start=m.start + delta, end=m.end + delta)
                                   for m in self.mentions))
+
+    def select(self, mentions: Sequence[Mention]) -> tuple[StanceResult, int]:
+        """This sentence's result for ``mentions``, from a result scored on a superset of spans
+        (``targets.candidate_spans``; a long article's windows are scored before its targets are
+        known): each mention takes the scores of its span and its own target, quote and speaker.
+        Returns the result and how many mentions had no scored span (dropped)."""
+        by_span = {(m.start, m.end): m for m in self.mentions}
+        out, missing = [], 0
+        for m in mentions:
+            got = by_span.get((m.start, m.end))
+            if got is None:
+                missing += 1
+                continue
+            out.append(replace(got, target=m.target, quoted=m.quoted, speaker=m.speaker))
+        return StanceResult(tuple(out)), missing
 
 
 def label_of(probs: np.ndarray) -> str:
