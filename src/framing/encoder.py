@@ -6,6 +6,8 @@ Two backends share one output type:
   tokenizer.json. No torch import, so the CLI starts fast (issue 7).
 * ``OnnxEncoder`` with ``--model minilm-q8``: the same weights re-quantised for int8 arithmetic
   (``framing.quantize``), ~1.4x faster, at a measured accuracy cost; opt-in.
+* ``OnnxEncoder`` with ``--model minilm-ft`` (experimental): the top layers fine-tuned by
+  ``framing.train.finetune`` (``framing.encoder_ft``); the shipped heads were not trained on it.
 * ``TorchEncoder``: transformers ``AutoModel`` for ``--model DIR_OR_HUB_ID`` or
   ``--model torch`` (the same packaged weights in fp32); safetensors only, no remote code.
 """
@@ -271,6 +273,11 @@ def load_encoder(model: str | None = None, device: str = "cpu", threads: int | N
         from . import quantize
 
         return OnnxEncoder(quantize.build(), tok, threads, name=f"{quantize.NAME}.{quantize.RECIPE}")
+    if model == "minilm-ft" and device in ("cpu", "auto"):  # experimental, issue 13: no head reads it yet
+        from . import encoder_ft
+
+        path = encoder_ft.build()
+        return OnnxEncoder(path, tok, threads, name=f"{encoder_ft.NAME}.{encoder_ft.RECIPE}.{path.stem.split('-')[3][:8]}")
     if model in (None, "", DEFAULT_MODEL, "torch"):
         model = str(_packaged_dir())
     check_model_dir(model)

@@ -1,0 +1,131 @@
+"""The fine-tuned encoder artifact (issue 13): its ONNX build equals the torch model it was trained
+as, it really differs from the default in the tuned layers only, and a tampered artifact is refused.
+Also the training recipe's pure parts (mention pooling, tag labels, splits, batches)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from framing.errors import ModelError
+
+ART = Path(__file__).resolve().parents[1] / "models" / "encoder-ft.v1"
+TEXTS = [
+    "The senator's reckless scheme drew fierce criticism from Democrats on Tuesday.",
+    "Iran said on Monday it would resume talks with European negotiators in Vienna.",
+    "Critics called the mayor a liar, but the city council approved the budget anyway.",
+]
+
+
+@pytest.fixture(scope="module")
+def ft_path(tmp_path_factory, monkeypatch_module):  # type: ignore[no-untyped-def]
+    monkeypatch_module.setenv("FRAMING_CACHE", str(tmp_path_factory.mktemp("ftcache")))
+    from framing import encoder_ft
+
+    return encoder_ft.build()
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():  # type: ignore[no-untyped-def]
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_onnx_build_matches_the_torch_model_it_was_trained_as(ft_path, encoder) -> None:  # type: ignore[no-untyped-def]
+    import torch
+    from safetensors.torch import load_file
+
+    from framing.encoder import OnnxEncoder, _packaged_dir
+    from framing.train.finetune import base_model
+
+    ft = OnnxEncoder(ft_path, _packaged_dir() / "tokenizer.json", threads=1)
+    got = ft.encode(TEXTS)
+    model = base_model()
+    tuned = load_file(str(ART / "layers.safetensors"))
+    result = model.load_state_dict({k: v.float() for k, v in tuned.items()}, strict=False)
+    assert not result.unexpected_keys
+    trained = json.loads((ART / "config.json").read_text())["trained_layers"]
+    assert {int(k.split(".")[2]) for k in tuned} == set(trained)
+    for text, states in zip(TEXTS, got.states, strict=True):
+        ids = ft.tokenizer.encode(text).ids
+        with torch.inference_mode():
+            want = model(input_ids=torch.tensor([ids]), attention_mask=torch.ones(1, len(ids), dtype=torch.long))
+        assert np.abs(want.last_hidden_state[0].numpy() - states).max() < 1e-4
+    # and it is not the default encoder: the tuned layers moved the states
+    base = encoder.encode(TEXTS)
+    cos = (base.pooled * got.pooled).sum(1) / np.linalg.norm(base.pooled, axis=1) / np.linalg.norm(got.pooled, axis=1)
+    assert cos.max() < 0.995
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_build_is_idempotent_and_named_by_its_inputs(ft_path) -> None:  # type: ignore[no-untyped-def]
+    from framing import encoder_ft
+
+    mtime = ft_path.stat().st_mtime_ns
+    assert encoder_ft.build() == ft_path and ft_path.stat().st_mtime_ns == mtime
+    assert ft_path.name.startswith("minilm-ft-v1-") and ft_path.suffix == ".onnx"
+
+
+def test_tampered_layers_are_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from framing import encoder_ft
+
+    art = tmp_path / "encoder-ft.v1"
+    shutil.copytree(ART, art)
+    data = bytearray((art / "layers.safetensors").read_bytes())
+    data[-1] ^= 0x01
+    (art / "layers.safetensors").write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="checksum mismatch"):
+        encoder_ft.checked_layers(art)
+    shutil.rmtree(art)
+    with pytest.raises(ModelError, match="missing"):
+        encoder_ft.checked_layers(art)
+
+
+def test_artifact_is_small_and_pickle_free() -> None:
+    files = {p.name for p in ART.iterdir()}
+    assert {"layers.safetensors", "heads.safetensors", "config.json", "card.md"} <= files
+    assert not any(n.endswith((".bin", ".pt", ".pkl", ".pickle", ".ckpt")) for n in files)
+    assert (ART / "layers.safetensors").stat().st_size < 40 * 2**20
+
+
+def test_mention_pooling_and_tag_labels_on_real_word_pieces() -> None:
+    from framing.train.finetune import _tokenizer, piece_tags, piece_weights
+
+    text = "Critics called Mayor Bloomberg a liar."
+    enc = _tokenizer(64).encode(text)
+    off = np.asarray(enc.offsets, np.int32).reshape(-1, 2)
+    s = text.index("Bloomberg")
+    w = piece_weights(off, s, s + len("Bloomberg"))
+    assert w.sum() == pytest.approx(1.0)
+    pooled = [(a, b) for (a, b), x in zip(off, w, strict=True) if x > 0]
+    assert "".join(text[a:b] for a, b in pooled) == "Bloomberg"  # all its pieces, nothing else
+    assert w[0] == 0 and w[-1] == 0  # [CLS] / [SEP] never pooled
+    liar = text.index("liar")
+    lab = piece_tags(off, [(liar, liar + 4, 2), (0, 7, 1)])
+    assert lab[0] == -1 and lab[-1] == -1
+    got = {text[a:b]: int(c) for (a, b), c in zip(off, lab, strict=True) if b > a}
+    assert got["liar"] == 2 and got["Critics"] == 1 and got["called"] == 0
+
+
+def test_dev_halves_and_length_batches_are_deterministic() -> None:
+    from framing.train.finetune import dev_half, length_batches
+
+    keys = [f"article{i}" for i in range(2000)]
+    halves = [dev_half(k) for k in keys]
+    assert halves == [dev_half(k) for k in keys]
+    assert 0.45 < halves.count("A") / len(keys) < 0.55
+    lens = list(np.random.default_rng(0).integers(5, 64, 500))
+    a = length_batches(lens, np.random.default_rng(13))
+    b = length_batches(lens, np.random.default_rng(13))
+    assert [x.tolist() for x in a] == [x.tolist() for x in b]
+    assert sorted(np.concatenate(a).tolist()) == list(range(500))
+    # bucketed: a batch spans a narrow length range
+    assert np.median([np.ptp(np.asarray(lens)[x]) for x in a]) <= 8
