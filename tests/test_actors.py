@@ -192,3 +192,19 @@ def test_html_site_name_is_the_outlet() -> None:
             + "</p></article></body></html>")
     doc = load_text(html, "x.html")
     assert doc.outlet == "Daily Planet"
+
+
+@pytest.mark.model
+def test_a_place_is_not_the_tail_of_a_name(analyse) -> None:  # type: ignore[no-untyped-def]
+    """A one-word place after a one-word person is not joined into a name (a dropped verb in a
+    real article read "President Trump Oregon cattle ranchers ..."), a split name still is."""
+    from framing.ner import join_names
+
+    text = "President Trump Oregon cattle ranchers who were jailed for arson got pardons on Tuesday."
+    s = text.index("Trump")
+    o = text.index("Oregon")
+    assert join_names(text, [(s, s + 5, "PERSON"), (o, o + 6, "GPE")]) == [(s, s + 5, "PERSON"), (o, o + 6, "GPE")]
+    t2 = "Rod Rosenstein spoke."
+    assert join_names(t2, [(0, 3, "PERSON"), (4, 14, "GPE")]) == [(0, 14, "PERSON")]
+    names = analyse(text + " Trump said the ranchers were treated unfairly.").targets.names()
+    assert "Trump Oregon" not in names and "Donald Trump" in names

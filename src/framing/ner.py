@@ -136,16 +136,34 @@ _ORG_TAIL = frozenset({"Administration", "Foundation", "Organization", "Tower", 
                        "University", "Institute", "Center", "Centre", "Party", "Inc.", "Corp.", "Co."})
 
 
+#: U.S. states: a one-word GPE that is one of these is a place, never the tail of a name
+#: ("President Trump Oregon cattle ranchers" is Trump, then Oregon)
+US_STATES = frozenset(["Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi", "Missouri", "Montana", "Nebraska", "Nevada", "Ohio", "Oklahoma", "Oregon", "Pennsylvania", "Tennessee", "Texas", "Utah", "Vermont", "Virginia", "Washington", "Wisconsin", "Wyoming"])
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    """One-word place names: U.S. states and the gazetteer's countries, their aliases and metonyms."""
+    from .targets import gazetteer
+
+    words = set(US_STATES)
+    for a in gazetteer().get("actors", []):
+        if a.get("kind") in ("country", "territory"):
+            words.update(f for f in [a["name"], *a.get("aliases", []), *a.get("metonyms", [])] if " " not in f)
+    return frozenset(words)
+
+
 def join_names(text: str, ents: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Join a person's name the head split in two ("James B." + "Comey", "Rod" + "Rosenstein"):
     entities separated by one space where the first is a PERSON and the second a PERSON, or a
-    one-word ORG/GPE after a one-word PERSON (not an organisation's tail word)."""
+    one-word ORG/GPE after a one-word PERSON (not an organisation's tail word, not a place)."""
     out: list[tuple[int, int, str]] = []
     for s, e, t in ents:
         if out and out[-1][2] == "PERSON" and text[out[-1][1]:s] == " " and text[s:s + 1].isupper():
             ps, _, _ = out[-1]
             one = " " not in text[ps:out[-1][1]] and " " not in text[s:e]
-            if t == "PERSON" or (one and t in ("ORG", "GPE") and text[s:e] not in _ORG_TAIL):
+            if t == "PERSON" or (one and t in ("ORG", "GPE") and text[s:e] not in _ORG_TAIL
+                                 and text[s:e] not in _places()):
                 out[-1] = (ps, e, "PERSON")
                 continue
         out.append((s, e, t))
