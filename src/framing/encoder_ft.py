@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from .errors import ExitCode, ModelError
+from .errors import ModelError
 
 NAME = "minilm-ft"
 ARTIFACT = "encoder-ft.v1"
@@ -135,19 +133,14 @@ def build(target: Path | None = None, art: Path | None = None) -> Path:
     target = target or target_path(art)
     if target.exists():
         return target
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".ft-") as tmp:
-            out = Path(tmp) / "ft.onnx"
-            onnx.save(assemble(layers), str(out))
-            os.replace(out, target)  # atomic
-        for stale in target.parent.glob(f"{NAME}-*.onnx"):
-            if stale != target:
-                stale.unlink(missing_ok=True)
-    except OSError as exc:
-        raise ModelError(f"cannot write the {NAME} encoder to {target.parent}: {exc.strerror or exc}",
-                         "set FRAMING_CACHE to a writable directory") from None
-    return target
+    from .quantize import write_encoder
+
+    def make(tmp: Path) -> Path:
+        out = tmp / "ft.onnx"
+        onnx.save(assemble(layers), str(out))
+        return out
+
+    return write_encoder(NAME, target, make)
 
 
 def bench(n: int = 400, rounds: int = 3) -> dict[str, float]:
@@ -177,16 +170,10 @@ def _timed(enc, texts) -> float:  # type: ignore[no-untyped-def]
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .quantize import run_main
+
     argv = sys.argv[1:] if argv is None else argv
-    try:
-        if "--bench" in argv:
-            sys.stdout.write(json.dumps(bench(), indent=2) + "\n")
-        else:
-            sys.stdout.write(f"{build()}\n")
-    except ModelError as exc:
-        sys.stderr.write(f"framing: error: {exc}{f' ({exc.hint})' if exc.hint else ''}\n")
-        return int(ExitCode.MODEL)
-    return 0
+    return run_main((lambda: json.dumps(bench(), indent=2)) if "--bench" in argv else build)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -118,35 +118,53 @@ def build(target: Path | None = None) -> Path:
     except ImportError as exc:  # pragma: no cover - base dependencies
         raise ModelError(f"cannot build {NAME}: {exc}", "run the README's install command") from None
     log.info("building the %s encoder once (%s)", NAME, target)
+
+    def make(tmp: Path) -> Path:
+        fp32 = tmp / "fp32.onnx"
+        onnx.save(dequantized(source), str(fp32))
+        fused = tmp / "fused.onnx"
+        _fuse(fp32, fused)
+        out = tmp / "q8.onnx"
+        with _quiet_root_logger():  # onnxruntime logs a "run pre-processing" hint via logging.warning
+            quantize_dynamic(str(fused), str(out), weight_type=QuantType.QInt8, per_channel=True,
+                             reduce_range=True,  # 7-bit weights: AVX2's u8*s8 multiply-add cannot saturate
+                             op_types_to_quantize=["MatMul"], extra_options={"MatMulConstBOnly": True})
+        return out
+
+    return write_encoder(NAME, target, make)
+
+
+def write_encoder(name: str, target: Path, make: Callable[[Path], Path]) -> Path:
+    """Build an encoder file into the user cache: ``make(tmpdir)`` writes it in a temporary folder
+    beside ``target``, which it then replaces atomically (a concurrent reader sees no file or the
+    whole file); earlier builds ``name-*.onnx`` (other recipes, package versions) are removed.
+    An unwritable cache is a model error naming FRAMING_CACHE. Shared with ``framing.encoder_ft``."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".q8-") as tmp:
-            fp32 = Path(tmp) / "fp32.onnx"
-            onnx.save(dequantized(source), str(fp32))
-            fused = Path(tmp) / "fused.onnx"
-            _fuse(fp32, fused)
-            out = Path(tmp) / "q8.onnx"
-            with _quiet_root_logger():  # onnxruntime logs a "run pre-processing" hint via logging.warning
-                quantize_dynamic(str(fused), str(out), weight_type=QuantType.QInt8, per_channel=True,
-                                 reduce_range=True,  # 7-bit weights: AVX2's u8*s8 multiply-add cannot saturate
-                                 op_types_to_quantize=["MatMul"], extra_options={"MatMulConstBOnly": True})
-            os.replace(out, target)  # atomic: a concurrent reader sees no file or the whole file
-        for stale in target.parent.glob(f"{NAME}-*.onnx"):  # earlier recipes / package versions
+        with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{name}-") as tmp:
+            os.replace(make(Path(tmp)), target)
+        for stale in target.parent.glob(f"{name}-*.onnx"):
             if stale != target:
                 stale.unlink(missing_ok=True)
     except OSError as exc:
-        raise ModelError(f"cannot write the {NAME} encoder to {target.parent}: {exc.strerror or exc}",
+        raise ModelError(f"cannot write the {name} encoder to {target.parent}: {exc.strerror or exc}",
                          "set FRAMING_CACHE to a writable directory") from None
     return target
 
 
-def main() -> int:
+def run_main(action: Callable[[], object]) -> int:
+    """``python -m`` entry of an encoder builder: print what ``action`` returns, or one error line
+    and the model exit code (shared with ``framing.encoder_ft``)."""
     try:
-        sys.stdout.write(f"{build()}\n")
+        sys.stdout.write(f"{action()}\n")
     except ModelError as exc:
         sys.stderr.write(f"framing: error: {exc}{f' ({exc.hint})' if exc.hint else ''}\n")
         return int(ExitCode.MODEL)
     return 0
+
+
+def main() -> int:
+    return run_main(build)
 
 
 if __name__ == "__main__":
