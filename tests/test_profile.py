@@ -224,3 +224,19 @@ def test_profile_without_optional_scorers_has_no_their_keys() -> None:
     prof = profile(rep)
     assert prof["metrics"] == ["sentiment"]
     assert all("loaded_per_100_words" not in r and "bias" not in r for r in prof["sections"])
+
+
+@pytest.mark.model
+def test_profile_stance_sets_a_section_apart_only_on_enough_sentences(report) -> None:  # type: ignore[no-untyped-def]
+    """The seed's trade section names the U.S. in one sentence ("U.S.-sanctioned Iran ...
+    U.S.-sanctioned Syria"): two mentions, one sentence, too little to say the section is warmer
+    toward the U.S. Every stance deviation shown rests on the claim rule's minimum of sentences."""
+    from framing.profile import MIN_UNITS
+
+    for row in report["comparison"]["sections"]:
+        by = {t["target"]: t for t in row.get("stance", [])}
+        for d in row["distinctive"]:
+            if d["kind"] == "stance":
+                assert by[d["metric"].split(":", 1)[1]]["sentences"] >= MIN_UNITS
+    trade = next(r for r in report["comparison"]["sections"] if r["heading"] == "Iraq-Iran trade expands")
+    assert not [d for d in trade["distinctive"] if d["metric"] == "stance:United States"]

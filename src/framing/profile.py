@@ -182,6 +182,7 @@ def _stance_vs_rest(report: Report, rows: list[dict[str, Any]], targets: Sequenc
         for row, (a, b) in zip(rows, sums, strict=True):
             if "stance" in row and k < len(row["stance"]):
                 row["stance"][k]["rest"] = (tot - a) / (n - b) if n - b > 0 else None
+                row["stance"][k]["sentences"] = b  # the author's sentences naming it (claim units)
 
 
 def _rank_frames(secs: Sequence[dict[str, Any]], rows: list[dict[str, Any]]) -> None:
@@ -287,6 +288,7 @@ def _metrics(report: Report, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
             f"stance toward {name}",
             [(r["stance"][i]["score"], r["stance"][i]["mentions"]) for r in rows],
         )
+        out[-1]["units"] = [r["stance"][i].get("sentences", MIN_UNITS) for r in rows]
     return out
 
 
@@ -329,8 +331,8 @@ def _deviation(metric: dict[str, Any], s: int) -> dict[str, Any] | None:
     v, w = metric["values"][s]
     if v is None or w <= 0:
         return None
-    if metric["kind"] == "stance" and w < MIN_MENTIONS:
-        return None
+    if metric["kind"] == "stance" and (w < MIN_MENTIONS or metric["units"][s] < MIN_UNITS):
+        return None  # too little to set a section apart: the claim rule's minimum (sentences)
     t = _totals(metric)  # the other sections = every used section less this one
     count, w_rest = t.count - 1, t.w - w
     if count < 1 or w_rest <= 0:
