@@ -54,7 +54,7 @@ def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] | N
         fp = sum(1 for g, p in zip(gold, pred, strict=True) if g != c and p == c)
         fn = sum(1 for g, p in zip(gold, pred, strict=True) if g == c and p != c)
         f1s.append(2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0)
-    return round(sum(f1s) / len(f1s), 4) if f1s else 0.0
+    return sum(f1s) / len(f1s) if f1s else 0.0
 
 
 def binary_f1(gold: Sequence[bool], pred: Sequence[bool]) -> dict[str, float]:

@@ -23,6 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ._cli import macro_f1 as _macro_f1
+from ._cli import reports
+
 #: BASIL label -> framing label
 GOLD = {"neg": "against", "neu": "neutral", "pos": "favor"}
 LABELS = ("against", "neutral", "favor")
@@ -130,14 +133,10 @@ def splits(articles: list[BasilArticle] | None = None) -> dict[str, list[BasilAr
 
 def batch_reports(articles: list[BasilArticle]) -> Iterator[tuple[BasilArticle, dict[str, Any]]]:
     """Each article through ``framing batch``'s code path (JSONL records, default scorers)."""
-    from ..batch import BatchOptions, process, read_records
-
-    lines = [json.dumps(a.record(), ensure_ascii=False) for a in articles]
-    by_id = {a.id: a for a in articles}
-    for outcome in process(read_records(lines, "basil.jsonl"), BatchOptions()):
-        if outcome.report is None:
-            raise RuntimeError(f"BASIL article {outcome.id} failed: {outcome.error}")
-        yield by_id[outcome.id], outcome.report
+    for a, rep in zip(articles, reports(a.record() for a in articles), strict=True):
+        if "error" in rep:
+            raise RuntimeError(f"BASIL article {a.id} failed: {rep['error']}")
+        yield a, rep
 
 
 def author_label(report: dict[str, Any], name: str) -> str:
@@ -150,13 +149,7 @@ def author_label(report: dict[str, Any], name: str) -> str:
 
 
 def macro_f1(gold: list[str], pred: list[str]) -> float:
-    f1s = []
-    for c in LABELS:
-        tp = sum(g == c and p == c for g, p in zip(gold, pred, strict=True))
-        fp = sum(g != c and p == c for g, p in zip(gold, pred, strict=True))
-        fn = sum(g == c and p != c for g, p in zip(gold, pred, strict=True))
-        f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
-    return sum(f1s) / len(f1s)
+    return _macro_f1(gold, pred, LABELS)
 
 
 def score(pairs: list[tuple[str, str]]) -> dict[str, Any]:

@@ -60,11 +60,11 @@ def evaluate_split(split: str) -> dict[str, Any]:
     for part, pairs in rows.items():
         if pairs:
             gold_l, pred_l = zip(*pairs, strict=True)
-            out[f"{part}_macro_f1"] = macro_f1(gold_l, pred_l, LABELS)
+            out[f"{part}_macro_f1"] = round(macro_f1(gold_l, pred_l, LABELS), 4)
             out[f"{part}_n"] = len(pairs)
     allp = rows["tune"] + rows["report"]
     g_all, p_all = zip(*allp, strict=True)
-    out["all_macro_f1"] = macro_f1(g_all, p_all, LABELS)
+    out["all_macro_f1"] = round(macro_f1(g_all, p_all, LABELS), 4)
     out["targets_not_found"] = found["not_found"]
     out["predicted"] = dict(Counter(p_all))
     return out

@@ -46,8 +46,8 @@ def sentiment() -> dict[str, Any]:
         g = np.array([a for a, _ in pairs])
         p = np.array([b for _, b in pairs])
         out[f"{part}_pearson_r"] = round(float(np.corrcoef(g, p)[0, 1]), 4)
-        out[f"{part}_macro_f1"] = macro_f1([label_for(v / GOLD_SCALE) for v in g], [label_for(float(v)) for v in p],
-                                           ("negative", "neutral", "positive"))
+        out[f"{part}_macro_f1"] = round(macro_f1([label_for(v / GOLD_SCALE) for v in g],
+                                                 [label_for(float(v)) for v in p], ("negative", "neutral", "positive")), 4)
         out[f"{part}_n"] = len(pairs)
     return out
 
@@ -69,7 +69,7 @@ def bias() -> dict[str, Any]:
     out: dict[str, Any] = {"missing_paragraph": missing}
     for part in ("tune", "report", "all"):
         pairs = got["tune"] + got["report"] if part == "all" else got[part]
-        out[f"{part}_macro_f1"] = macro_f1([a for a, _ in pairs], [b for _, b in pairs], ("biased", "non-biased"))
+        out[f"{part}_macro_f1"] = round(macro_f1([a for a, _ in pairs], [b for _, b in pairs], ("biased", "non-biased")), 4)
         out[f"{part}_n"] = len(pairs)
     return out
 
