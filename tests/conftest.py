@@ -42,7 +42,7 @@ def pipeline():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def seed_report(pipeline, seed_path):  # type: ignore[no-untyped-def]
     from framing.load import load
-    from framing.render.json import to_dict
+    from framing.report.build import to_dict
 
     return to_dict(pipeline.analyze(load(str(seed_path))))
 

@@ -190,7 +190,7 @@ def _paras(report):  # type: ignore[no-untyped-def]
 
 def test_html_escapes_article_text(pipeline) -> None:  # type: ignore[no-untyped-def]
     from framing.load import load_text
-    from framing.render.json import to_dict
+    from framing.report.build import to_dict
 
     text = ('# <img src=x onerror=alert(1)> & "Co"\n\n'
             'The minister said <script>alert("x")</script> was fine & dandy.\n\n'

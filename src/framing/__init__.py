@@ -18,7 +18,7 @@ def analyze_text(text: str, *, source: str = "<text>", fmt: str | None = None,
     """Analyse an article given as text and return the JSON report as a dict."""
     from .load import load_text
     from .pipeline import Pipeline
-    from .render.json import to_dict
+    from .report.build import to_dict
 
     pipe = Pipeline(scorers)
     return to_dict(pipe.analyze(load_text(text, source, fmt), targets))
@@ -28,7 +28,7 @@ def analyze(path: str, *, scorers: list[str] | None = None, targets: Any = None)
     """Analyse the article at ``path`` ("-" for stdin) and return the JSON report as a dict."""
     from .load import load
     from .pipeline import Pipeline
-    from .render.json import to_dict
+    from .report.build import to_dict
 
     pipe = Pipeline(scorers)
     return to_dict(pipe.analyze(load(path), targets))

@@ -348,7 +348,7 @@ def _prepare(item: Item, options: BatchOptions, cache: Any) -> Outcome | _Work:
 def _score(works: Sequence[_Work], pipe: Any, cache: Any, timeout: float | None) -> list[Outcome]:
     """Score a group together within ``timeout`` seconds (counted from when the group starts, plus
     the longest loading and segmenting time among its articles)."""
-    from .render.json import to_dict
+    from .report.build import to_dict
 
     deadline = None
     if timeout:

@@ -231,7 +231,8 @@ def analyze(
     with reported(traceback):
         from .load import load
         from .pipeline import Pipeline
-        from .render.json import dump_bytes, to_dict
+        from .render.json import dump_bytes
+        from .report.build import to_dict
         from .target_specs import combine
 
         fmt = resolve_format(fmt, output)
@@ -290,7 +291,8 @@ def compare(
         from .compare import default_scorers
         from .load import load
         from .pipeline import Pipeline
-        from .render.json import _round, dumps, to_dict
+        from .render.json import dumps
+        from .report.build import _round, to_dict
         from .target_specs import combine
 
         if len(articles) < 2:

@@ -24,7 +24,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from .profile import _score, _sentences, _words, dominant_frames, frame_name, loaded_of
+from .report.profile import _score, _sentences, _words, dominant_frames, loaded_of
+from .report.vocab import frame_name
 
 Report = dict[str, Any]
 

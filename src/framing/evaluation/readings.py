@@ -67,7 +67,7 @@ def check(report: dict[str, Any], reading: dict[str, Any]) -> tuple[bool, str]:
 def run() -> dict[str, Any]:
     from ..load import load
     from ..pipeline import Pipeline
-    from ..render.json import to_dict
+    from ..report.build import to_dict
 
     spec = json.loads((readings_dir() / "readings.json").read_text(encoding="utf-8"))
     pipe = Pipeline()

@@ -9,7 +9,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..profile import frame_name
+from ..report.vocab import frame_name
 from .table import fmt
 
 #: Targets and frames listed in the side-by-side tables.

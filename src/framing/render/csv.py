@@ -30,7 +30,7 @@ GATE_COLUMNS = ("gates.tripped", "gates.not_evaluated")
 
 
 def _frames() -> tuple[str, ...]:
-    from ..scorers.frames import FRAMES
+    from ..report.vocab import FRAMES
 
     return FRAMES
 

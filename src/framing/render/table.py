@@ -301,7 +301,8 @@ FRAMES_ARTICLE_TOP = 5  # frames listed in the article panel
 def frames_cell(sec: dict[str, Any], report: Report) -> Text:
     """A section's dominant frames (above threshold bold, below dimmed), then "↑ frame": the
     section's labels that rise most above the article's own score for them."""
-    from ..scorers.frames import SHORT, distinctive, dominant
+    from ..report.frames import distinctive, dominant
+    from ..report.vocab import SHORT
 
     fr = sec.get("frames")
     if not fr or not fr.get("scores"):
@@ -328,7 +329,8 @@ def frames_cell(sec: dict[str, Any], report: Report) -> Text:
 
 def frames_panel(report: Report, console: Console) -> RenderableType | None:
     """The article's frames: pooled score, whether it passes its threshold, top evidence sentence."""
-    from ..scorers.frames import SHORT, dominant
+    from ..report.frames import dominant
+    from ..report.vocab import SHORT
 
     fr = report.get("summary", {}).get("frames")
     if not fr or not fr.get("scores"):
@@ -361,7 +363,7 @@ SPARK = "▁▂▃▄▅▆▇█"
 
 def _short_frame(frame: str) -> str:
     try:
-        from ..scorers.frames import SHORT
+        from ..report.vocab import SHORT
     except Exception:  # the frames scorer is optional; fall back to the readable name
         SHORT = {}
     return SHORT.get(frame, frame.replace("_", " "))

@@ -27,6 +27,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .vocab import frame_name
+
 Report = dict[str, Any]
 
 #: Loaded-language categories of the ``loaded_terms`` scorer (hedges/boosters are not loaded).
@@ -165,11 +167,6 @@ def dominant_frames(frames: Any, k: int = TOP_FRAMES) -> list[dict[str, Any]]:
     return [{"frame": f, "score": float(scores[f]), "label": f in labels} for f in (labels + rest)[:k]]
 
 
-def frame_name(frame: str) -> str:
-    """Readable frame name ("Security_and_defense" -> "Security and defense")."""
-    return frame.replace("_", " ")
-
-
 # ----------------------------------------------------------------------------- per section
 def _stance_vs_rest(report: Report, rows: list[dict[str, Any]], targets: Sequence[str]) -> None:
     """Each row's stance entries gain ``rest``: the author-voice stance toward the target in the
@@ -190,7 +187,7 @@ def _rank_frames(secs: Sequence[dict[str, Any]], rows: list[dict[str, Any]]) -> 
     (``framing.scorers.frames.section_frames``), when the article has more than one section."""
     if len(secs) < 2 or not all(isinstance(s.get("frames"), dict) and s["frames"].get("scores") for s in secs):
         return
-    from .scorers.frames import rest_scores, section_frames
+    from .frames import rest_scores, section_frames
 
     units = [s["frames"] for s in secs]
     rests = rest_scores(units, [float(r["words"]) for r in rows])
@@ -526,7 +523,7 @@ def _units(report: Report, kind: str, target: str | None = None) -> list[list[tu
             elif kind == "loaded" and isinstance(s.get("loaded_terms"), list):
                 us.append((100.0 * len(_loaded_spans(s)) / w, w, p, s))
             elif kind == "stance":  # author's voice; a sentence is one unit (its mentions are not independent)
-                from .scorers.stance import effective_score  # harm suffered is not stance against
+                from .stance import effective_score  # harm suffered is not stance against
 
                 d = _stance_by_target({"stance": s.get("stance")}).get(str(target))
                 vs = [effective_score(v, m.get("role")) for m in (d or {}).get("spans", []) or []
@@ -580,7 +577,7 @@ def _claim(units: list[list[tuple[float, float, int, dict[str, Any]]]], kind: st
 def _frame_claims(report: Report, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """"X is the most F section": per frame, the section where F is distinctive (the same ranking
     as the section view), strongest lift first, one claim per section and per frame."""
-    from .scorers.frames import pooling
+    from ..scorers.frames import pooling
 
     th = pooling()["thresholds"]
     cands = []
