@@ -1,8 +1,8 @@
-"""Sentence results -> paragraph, section and article summaries. The only place that weights.
+"""Sentence results -> paragraph, section and article summaries.
 
 ``AGGREGATORS[name](results, sentences, article)`` gets the per-sentence results of one unit and
-returns JSON-ready keys to merge into that unit. Weights are sentence word counts, so a long
-sentence counts more than a one-word fragment (VADER's advice: score sentences, then average).
+returns JSON-ready keys to merge into that unit. Weights are sentence word counts, the one rule
+of ``report.weighting``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import numpy as np
 
 from ..model import Article, Sentence
 from ..scorers.sentiment import label_for
+from .weighting import weights
 
 Aggregator = Callable[[Sequence[Any], Sequence[Sentence], Article], dict[str, Any]]
 AGGREGATORS: dict[str, Aggregator] = {}
@@ -26,11 +27,6 @@ def aggregator(name: str) -> Callable[[Aggregator], Aggregator]:
         return fn
 
     return add
-
-
-def weights(sentences: Sequence[Sentence], article: Article) -> np.ndarray:
-    """Word counts of each sentence (at least 1)."""
-    return np.array([max(1, article.words(s.start, s.end)) for s in sentences], np.float64)
 
 
 def wmean(values: Sequence[float], w: np.ndarray) -> float:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..scorers.frames import _EPS, FRAMES, TOP_K, FrameScores, pool, pooling
+from .weighting import weights
 
 #: Evidence: this many top sentences per frame, for the unit's labels and its TOP_K frames.
 EVIDENCE_K = 2
@@ -35,7 +36,7 @@ def summarize(results: Sequence[FrameScores], sentences: Sequence[Any], article:
     if not results:
         return {"frames": {"scores": {}, "labels": [], "evidence": {}}}
     probs = np.array([r.probs for r in results], np.float64)
-    w = np.array([max(1, len(article.text[s.start:s.end].split())) for s in sentences], np.float64)
+    w = weights(sentences, article)
     rule = pooling()
     pooled = pool(probs, w, rule["r"])
     th = rule["thresholds"]

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..lexicon import LOADED_CATEGORIES
 from ..scorers.loaded_terms import LoadedTermsResult
+from .weighting import weights
 
 #: Terms listed in a unit's summary.
 TOP_TERMS = 8
@@ -39,7 +40,7 @@ def summarize(
     """
     spans = [s for r in results for s in r.spans]
     loaded = [s for s in spans if s.category in LOADED_CATEGORIES]
-    n_words = sum(max(1, article.words(s.start, s.end)) for s in sentences)
+    n_words = int(weights(sentences, article).sum())
     n_quoted = sum(_quoted_words(article, s.start, s.end) for s in sentences)
     n_author = max(0, n_words - n_quoted)
     q = [s for s in loaded if s.quoted]

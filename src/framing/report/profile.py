@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .vocab import frame_name
+from .weighting import word_weight
 
 Report = dict[str, Any]
 
@@ -75,7 +76,7 @@ def section_name(sec: dict[str, Any]) -> str:
 
 
 def _words(text: str) -> int:
-    return max(1, len(text.split()))  # same rule as Article.words / aggregate.weights
+    return word_weight(text)  # the one weighting rule (report.weighting)
 
 
 def _sentences(sec: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
