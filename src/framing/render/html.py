@@ -299,12 +299,11 @@ def _frame_labels(v: Any) -> list[str]:
 
 
 def _main_frame(v: Any) -> tuple[str, float] | None:
-    """The unit's main frame: its first label, else its highest score."""
-    fr = _frame_scores(v)
-    if not fr:
+    """The unit's main frame: the first of the report's dominant-frame order (``ranked``)."""
+    ranked = v.get("ranked") if isinstance(v, dict) else None
+    if not ranked:
         return None
-    name = next((f for f in _frame_labels(v) if f in fr), None) or max(fr, key=lambda f: fr[f])
-    return name, fr[name]
+    return str(ranked[0]["frame"]), float(ranked[0]["score"])
 
 
 def _target_scores(v: Any) -> dict[str, float]:

@@ -34,6 +34,10 @@ def to_dict(analysis: Any) -> dict[str, Any]:
     """The whole report for one article as plain JSON-ready data."""
     article = analysis.article
     summ = aggregate(analysis)
+    if "frames" in summ.article:  # decision values the renderers read (no thresholds there)
+        from .frames import add_distinctive
+
+        add_distinctive(summ.sections, summ.article)
     sentence_json: list[dict[str, Any]] = []
     for s in article.sentences:
         d: dict[str, Any] = {"index": s.index, "start": s.start, "end": s.end,

@@ -17,7 +17,10 @@ from ..scorers.frames import _EPS, FRAMES, TOP_K, FrameScores, pool, pooling
 from .weighting import weights
 
 #: Evidence: this many top sentences per frame, for the unit's labels and its TOP_K frames.
+#: Evidence: this many top sentences per frame, for the unit's labels and its TOP_K frames.
 EVIDENCE_K = 2
+
+
 def _margin(p: float, t: float) -> float:
     """How far a pooled score is above its threshold, in logits (frames differ in base rate)."""
     p, t = min(max(p, _EPS), 1 - _EPS), min(max(t, _EPS), 1 - _EPS)
@@ -31,19 +34,21 @@ def summarize(results: Sequence[FrameScores], sentences: Sequence[Any], article:
     frames whose pooled score reaches its threshold, ordered by their margin over it (a rare
     frame such as Economic clearing its low threshold ranks by that, not by its raw score);
     ``evidence[frame]`` are the unit's sentences with the highest probability for that frame
-    (article char spans), for each label and for the TOP_K frames by margin.
+    (article char spans), for each label and for the TOP_K frames by margin. ``ranked`` (schema
+    1.3) writes the decision down: every frame in the dominant-frame order (``rank``) with its
+    score, margin and label, so no reader needs the head's thresholds (the article's
+    ``summary.frames.thresholds`` lists them, ``add_distinctive``).
     """
     if not results:
-        return {"frames": {"scores": {}, "labels": [], "evidence": {}}}
+        return {"frames": {"scores": {}, "labels": [], "evidence": {}, "ranked": []}}
     probs = np.array([r.probs for r in results], np.float64)
     w = weights(sentences, article)
     rule = pooling()
     pooled = pool(probs, w, rule["r"])
     th = rule["thresholds"]
-    margin = [_margin(float(pooled[j]), th[f]) for j, f in enumerate(FRAMES)]
-    order = sorted(range(len(FRAMES)), key=lambda j: (-margin[j], j))
-    labels = [FRAMES[j] for j in order if margin[j] >= 0]
-    shown = list(dict.fromkeys(labels + [FRAMES[j] for j in order[:TOP_K]]))
+    ranked = rank({f: float(pooled[j]) for j, f in enumerate(FRAMES)}, th)
+    labels = [d["frame"] for d in ranked if d["label"]]
+    shown = list(dict.fromkeys(labels + [d["frame"] for d in ranked[:TOP_K]]))
     evidence = {}
     for f in shown:
         j = FRAMES.index(f)
@@ -53,7 +58,20 @@ def summarize(results: Sequence[FrameScores], sentences: Sequence[Any], article:
     robust = pool_without_top(probs, w, rule["r"])
     return {"frames": {"scores": {f: float(pooled[j]) for j, f in enumerate(FRAMES)},
                        "labels": labels, "evidence": evidence,
-                       "robust": {f: float(robust[j]) for j, f in enumerate(FRAMES)}}}
+                       "robust": {f: float(robust[j]) for j, f in enumerate(FRAMES)},
+                       "ranked": ranked}}
+
+
+def rank(scores: dict[str, float], thresholds: dict[str, float]) -> list[dict[str, Any]]:
+    """The one dominant-frame rule: a unit's frames by their margin over the frame's tuned
+    threshold (in logits: a rare frame clearing its low threshold outranks a common one near its
+    own), ties in ``FRAMES`` order; ``label`` is margin >= 0 (the frame is present)."""
+    rows = [{"frame": f, "score": float(scores[f]), "margin": _margin(scores[f], thresholds[f])}
+            for f in FRAMES if f in scores]
+    rows.sort(key=lambda d: (-d["margin"], FRAMES.index(d["frame"])))
+    for d in rows:
+        d["label"] = d["margin"] >= 0
+    return rows
 
 
 def pool_without_top(probs: np.ndarray, weights: Sequence[float] | np.ndarray, r: float | None = None) -> np.ndarray:
@@ -152,13 +170,9 @@ def section_frames(unit: dict[str, Any], rest: dict[str, float] | None, k: int =
 
 
 def dominant(frames: dict[str, Any], k: int = TOP_K) -> list[tuple[str, float, bool]]:
-    """(frame, score, above its threshold) for a unit's k frames with the largest margin."""
-    scores = frames.get("scores") or {}
-    if not scores:
-        return []
-    th = pooling()["thresholds"]
-    order = sorted(scores, key=lambda f: (-_margin(scores[f], th[f]), FRAMES.index(f)))
-    return [(f, scores[f], _margin(scores[f], th[f]) >= 0) for f in order[:k]]
+    """(frame, score, above its threshold) for a unit's k dominant frames: the first k of the
+    ``ranked`` list ``summarize`` wrote with ``rank`` (the one dominant-frame rule)."""
+    return [(d["frame"], d["score"], d["label"]) for d in (frames.get("ranked") or [])[:k]]
 
 
 def distinctive(unit: dict[str, Any], whole: dict[str, Any], k: int = 1) -> list[tuple[str, float, float]]:
@@ -175,5 +189,20 @@ def distinctive(unit: dict[str, Any], whole: dict[str, Any], k: int = 1) -> list
             if lift > 0:
                 out.append((f, scores[f], lift))
     return sorted(out, key=lambda t: (-t[2], FRAMES.index(t[0])))[:k]
+
+
+def add_distinctive(sections: Sequence[dict[str, Any]], whole: dict[str, Any]) -> None:
+    """Decision values for readers (schema 1.3): each section's ``frames`` gains ``distinctive``,
+    its labels that rise above the article's own score, ``{frame, score, lift}``, largest lift
+    first (``distinctive``); the article's ``frames`` gains ``thresholds`` (the head's tuned
+    per-frame thresholds every ``margin`` and ``label`` is measured against)."""
+    base = whole.get("frames")
+    if isinstance(base, dict):
+        base["thresholds"] = dict(pooling()["thresholds"])
+    for unit in sections:
+        fr = unit.get("frames")
+        if isinstance(fr, dict) and isinstance(base, dict) and fr.get("scores"):
+            fr["distinctive"] = [{"frame": f, "score": p, "lift": lift}
+                                 for f, p, lift in distinctive(fr, base, len(FRAMES))]
 
 

@@ -159,13 +159,12 @@ def _stance_by_target(unit: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def dominant_frames(frames: Any, k: int = TOP_FRAMES) -> list[dict[str, Any]]:
-    """A unit's frames above their thresholds (in the scorer's order), then the highest scores."""
+    """A unit's k dominant frames as the report ranks them (``frames.ranked``, written by
+    ``report.frames.rank``, the one dominant-frame rule): labels first, by margin."""
     if not isinstance(frames, dict) or not frames.get("scores"):
         return []
-    scores = frames["scores"]
-    labels = [f for f in frames.get("labels") or [] if f in scores]
-    rest = sorted((f for f in scores if f not in labels), key=lambda f: (-scores[f], f))
-    return [{"frame": f, "score": float(scores[f]), "label": f in labels} for f in (labels + rest)[:k]]
+    return [{"frame": d["frame"], "score": float(d["score"]), "label": bool(d["label"])}
+            for d in (frames.get("ranked") or [])[:k]]
 
 
 # ----------------------------------------------------------------------------- per section
