@@ -190,12 +190,11 @@ def _paras(report):  # type: ignore[no-untyped-def]
 
 def test_html_escapes_article_text(pipeline) -> None:  # type: ignore[no-untyped-def]
     from framing.load import load_text
-    from framing.report.build import to_dict
 
     text = ('# <img src=x onerror=alert(1)> & "Co"\n\n'
             'The minister said <script>alert("x")</script> was fine & dandy.\n\n'
             "## A <b>bold</b> heading\n\nCritics called the plan a disaster for everyone involved.\n")
-    report = to_dict(pipeline.analyze(load_text(text, source="evil<>.md", fmt="md")))
+    report = pipeline.analyze(load_text(text, source="evil<>.md", fmt="md")).to_json()
     page = render_html(report)
     check(page)
     assert page.count("<script>") == 1  # ours only

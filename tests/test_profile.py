@@ -28,9 +28,8 @@ def scorers() -> list[str]:
 def report(seed_path, scorers):  # type: ignore[no-untyped-def]
     from framing.load import load
     from framing.pipeline import Pipeline
-    from framing.report.build import to_dict
 
-    return to_dict(Pipeline(scorers).analyze(load(str(seed_path))))
+    return Pipeline(scorers).analyze(load(str(seed_path))).to_json()
 
 
 def _names(report: dict) -> list[str]:

@@ -117,10 +117,9 @@ def test_scale_long_article_streams_through_the_encoder_in_chunks(pipeline, seed
     ever holds more than 16 sentences, progress moves per chunk, and the report is the same,
     byte for byte, as the one encoded in one piece."""
     from framing.render.json import dumps
-    from framing.report.build import to_dict
 
     doc = load(str(seed_path))
-    whole = dumps(to_dict(pipeline.analyze(doc)))
+    whole = dumps(pipeline.analyze(doc).to_json())
     sizes: list[int] = []
     encoder = pipeline.encoder
     real = encoder.encode
@@ -135,7 +134,7 @@ def test_scale_long_article_streams_through_the_encoder_in_chunks(pipeline, seed
     monkeypatch.setattr(pl, "ENCODE_CHUNK", 16)
     done: list[int] = []
     monkeypatch.setattr(pipeline, "progress", done.append)
-    chunked = dumps(to_dict(pipeline.analyze(doc)))
+    chunked = dumps(pipeline.analyze(doc).to_json())
     assert sizes == [16] * 5  # 80 sentences
     assert done == [16] * 5
     assert chunked == whole
@@ -214,14 +213,13 @@ def test_scale_long_article_scores_stance_without_holding_token_states(pipeline,
     (targets need the whole article): with user targets, the report is byte-identical to the one
     scored after its targets were known, and no mention goes unscored."""
     from framing.render.json import dumps
-    from framing.report.build import to_dict
     from framing.targets import candidate_spans, find_targets
 
     doc = load(str(seed_path))
     targets = {"Iran": [], "Mike Pompeo": [], "Trump": [], "Tehran": ["Iranian government"]}
-    whole = to_dict(pipeline.analyze(doc, targets))
+    whole = pipeline.analyze(doc, targets).to_json()
     monkeypatch.setattr(pl, "ENCODE_CHUNK", 9)
-    chunked = to_dict(pipeline.analyze(doc, targets))
+    chunked = pipeline.analyze(doc, targets).to_json()
     assert dumps(chunked) == dumps(whole)
     assert not any("could not be scored" in w for w in chunked["warnings"])
     # the candidate spans are a superset of the mentions, sentence by sentence

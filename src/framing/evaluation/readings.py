@@ -67,14 +67,13 @@ def check(report: dict[str, Any], reading: dict[str, Any]) -> tuple[bool, str]:
 def run() -> dict[str, Any]:
     from ..load import load
     from ..pipeline import Pipeline
-    from ..report.build import to_dict
 
     spec = json.loads((readings_dir() / "readings.json").read_text(encoding="utf-8"))
     pipe = Pipeline()
     held, total, by_type, misses = 0, 0, {}, []
     per_article = {}
     for name, art in sorted(spec["articles"].items()):
-        report = to_dict(pipe.analyze(load(str(readings_dir() / name)), art.get("targets") or None))
+        report = pipe.analyze(load(str(readings_dir() / name)), art.get("targets") or None).to_json()
         ok_here = 0
         for r in art["readings"]:
             ok, said = check(report, r)

@@ -112,4 +112,10 @@ def render_compare_table(comparison: dict[str, Any], console: Console) -> None:
     console.print(Group(*parts))
 
 
-__all__ = ["render_compare_table"]
+def render_compare(reports: list[dict[str, Any]], comparison: dict[str, Any], console: Console,
+                   options: Any = None) -> None:
+    """``framing compare --format table`` (the registry's entry, framing.render.FORMATS)."""
+    render_compare_table(comparison, console)
+
+
+__all__ = ["render_compare", "render_compare_table"]

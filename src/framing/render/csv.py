@@ -163,6 +163,13 @@ class CsvWriter:
             self.stream.flush()
 
 
+def csv_writer(output: Path | None, per: str = "article") -> CsvWriter:
+    """``framing batch --format csv`` (framing.render.FORMATS): ``DIR/<per>s.csv`` or stdout."""
+    import sys
+
+    return CsvWriter(output / f"{per}s.csv" if output else sys.stdout, per)
+
+
 def render(outcomes: Sequence[Any], per: str = "article") -> str:
     """A whole table as text (the library and tests)."""
     import io

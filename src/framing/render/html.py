@@ -977,3 +977,16 @@ def render_compare_html(comparison: dict[str, Any] | list[dict[str, Any]],
 
 
 __all__ = ["CSS", "highlight", "render_compare_html", "render_html", "render_index_html"]
+
+
+# ---- the output-format registry's entries (framing.render.FORMATS) ----------------------------
+def render_report(report: Report, options: Any = None) -> str:
+    """``--format html``: one self-contained page."""
+    return render_html(report)
+
+
+def render_compare(reports: list[dict[str, Any]], comparison: dict[str, Any], options: Any = None) -> str:
+    """``framing compare --format html``: one self-contained page."""
+    from ..report.model import _round
+
+    return render_compare_html({"articles": reports, **_round(comparison)})

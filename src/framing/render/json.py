@@ -30,3 +30,21 @@ def dumps(report: dict[str, Any]) -> str:
 def dumps_line(report: dict[str, Any]) -> str:
     """One compact line (JSONL)."""
     return dump_bytes(report, indent=False).decode("utf-8")
+
+
+# ---- the output-format registry's entries (framing.render.FORMATS) ----------------------------
+def render_report(report: dict[str, Any], options: Any = None) -> bytes:
+    """``--format json``: the report, indented."""
+    return dump_bytes(report)
+
+
+def render_report_line(report: dict[str, Any], options: Any = None) -> bytes:
+    """``--format jsonl``: the report on one line."""
+    return dump_bytes(report, indent=False)
+
+
+def render_compare(reports: list[dict[str, Any]], comparison: dict[str, Any], options: Any = None) -> str:
+    """``framing compare --format json|jsonl``: the comparison document (floats to 4 dp)."""
+    from ..report.model import Comparison, _round
+
+    return dumps(Comparison.of(_round(comparison)).to_json())

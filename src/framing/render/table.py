@@ -552,3 +552,9 @@ SECTION_COLUMNS.append(("Top loaded terms", "left", loaded_top_cell))
 PARAGRAPH_STYLERS.append(highlight_loaded)
 PANELS.append(loaded_panel)
 # ---- end bias and loaded terms ---------------------------------------------------------------
+
+
+# ---- the output-format registry's entry (framing.render.FORMATS) ------------------------------
+def render_report(report: Report, console: Console, options: Any = None) -> None:
+    """``--format table``: the report onto ``console``."""
+    render_table(report, console, bool(getattr(options, "explain", False)))

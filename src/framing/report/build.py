@@ -8,30 +8,20 @@ Field names in the contract are fixed; minor versions only add fields. Floats ar
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from .. import SCHEMA_VERSION, __version__
 from .aggregate import aggregate
+from .model import Report, _round
 
 
-def _round(value: Any, nd: int = 4) -> Any:
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            return None
-        r = round(value, nd)
-        return 0.0 if r == 0 else r  # no "-0.0": byte-identical output
-    if isinstance(value, dict):
-        return {k: _round(v, nd) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_round(v, nd) for v in value]
-    if hasattr(value, "item") and callable(value.item):  # numpy scalar
-        return _round(value.item(), nd)
-    return value
+def build_report(analysis: Any) -> Report:
+    """The typed report of one analysed article (``Pipeline.analyze`` returns it)."""
+    return Report.from_json(to_dict(analysis))
 
 
 def to_dict(analysis: Any) -> dict[str, Any]:
-    """The whole report for one article as plain JSON-ready data."""
+    """The whole report for one article as plain JSON-ready data (``build_report(a).to_json()``)."""
     article = analysis.article
     summ = aggregate(analysis)
     if "frames" in summ.article:  # decision values the renderers read (no thresholds there)
