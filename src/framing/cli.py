@@ -499,9 +499,20 @@ def render_saved(
             from .render.json import render_report_line
 
             write_output(b"".join(render_report_line(r.to_json()) for r in reports), output)
-        else:
-            for r in reports:
-                emit("report", chosen, (r.to_json(),), None, color, width, explain)
+        else:  # table: one after the other
+            from .render.table import render_report
+
+            def tables(console: Any) -> None:
+                for r in reports:
+                    render_report(r.to_json(), console, RenderOptions(explain=explain))
+
+            from .render import RenderOptions
+
+            if output is not None:
+                with output.open("w", encoding="utf-8") as fh:
+                    tables(make_console(Color.never, fh, width or 100))
+            else:
+                tables(make_console(color, None, width))
 
 
 @app.command("schema")
