@@ -4,7 +4,7 @@
 them), and ``tests/readings/readings.json`` holds, per article, the targets (name -> aliases, as
 ``--target`` takes them) and the readings a careful reader would expect, written before the
 report was looked at. Each article goes through the CLI's code path (``load`` -> ``Pipeline``
--> ``render.json.to_dict``, the report ``framing analyze`` prints); each reading is then checked
+-> ``Pipeline.analyze``, the report ``framing analyze`` prints); each reading is then checked
 against that report:
 
 * ``{"type": "against", "target": T}``: T's author-voice stance label is ``against``;

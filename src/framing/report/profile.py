@@ -1,6 +1,6 @@
 """Section profiles: how each section of one article frames its subject, and how it differs.
 
-``profile(report) -> dict`` reads an aggregated JSON report (``render.json.to_dict`` output, or
+``profile(report) -> dict`` reads an aggregated JSON report (``report.build.to_dict`` output, or
 the same shape) and returns the ``"comparison"`` key of that report:
 
 * ``sections``: per section its sentiment, stance toward the article's top targets, loaded-term
@@ -101,7 +101,7 @@ def _loaded_spans(sentence: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def loaded_of(unit: dict[str, Any]) -> tuple[int, float, list[str]]:
-    """(loaded terms, per 100 words, top terms) of a paragraph/section/article as aggregate.py
+    """(loaded terms, per 100 words, top terms) of a paragraph/section/article as report.aggregate
     computed them (``loaded_summary`` / ``loaded_density``): one definition of density."""
     summ = unit.get("loaded_summary") or {}
     top = [str(t.get("text", "")) for t in summ.get("top_terms", []) if isinstance(t, dict)]
@@ -184,7 +184,7 @@ def _stance_vs_rest(report: Report, rows: list[dict[str, Any]], targets: Sequenc
 
 def _rank_frames(secs: Sequence[dict[str, Any]], rows: list[dict[str, Any]]) -> None:
     """Each row's ``frames``: the section's frames relative to the rest of the article
-    (``framing.scorers.frames.section_frames``), when the article has more than one section."""
+    (``framing.report.frames.section_frames``), when the article has more than one section."""
     if len(secs) < 2 or not all(isinstance(s.get("frames"), dict) and s["frames"].get("scores") for s in secs):
         return
     from .frames import rest_scores, section_frames
@@ -490,7 +490,7 @@ def _quote_terms(terms: Sequence[str], k: int = 3) -> str:
 MIN_UNITS = 3
 CLAIM_Z = 1.645  # one-sided 95%: a "most" claim has a direction
 #: A section's frame claim needs the frame among the section's top SECTION_FRAME_CLAIM frames
-#: (``framing.scorers.frames.section_frames``, the ranking the section view shows) with a lift of at
+#: (``framing.report.frames.section_frames``, the ranking the section view shows) with a lift of at
 #: least FRAME_LIFT logits over the rest of the article on its robust score (strongest sentence
 #: left out), and the robust score at or above the frame's threshold.
 SECTION_FRAME_CLAIM = 2
@@ -724,7 +724,7 @@ def profile(report: Report) -> dict[str, Any]:
     """The section profiles of one aggregated report (the report's ``"comparison"`` key).
 
     Args:
-        report: a report dict as written by ``framing.render.json.to_dict`` (sections with
+        report: a report dict as written by ``framing.report.build.to_dict`` (sections with
             paragraphs and sentences, scorer keys at every level; ``targets`` when stance ran).
 
     Returns:
