@@ -218,7 +218,7 @@ def test_one_registry_of_output_formats() -> None:
 
     assert names("report") == ["table", "json", "jsonl", "html"]
     assert names("compare") == ["table", "json", "jsonl", "html"]
-    assert names("batch") == ["jsonl", "html", "csv"]
+    assert names("batch") == ["jsonl", "csv", "html"]
     for spec in FORMATS.values():
         for kind in ("report", "compare", "batch"):
             if getattr(spec, kind) is not None:

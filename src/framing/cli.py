@@ -19,6 +19,7 @@ import typer
 
 from . import __version__
 from .errors import ExitCode, FramingError, UsageError
+from .render import names as format_names
 
 app = typer.Typer(
     name="framing",
@@ -33,12 +34,9 @@ app = typer.Typer(
 log = logging.getLogger("framing")
 
 
-class Format(StrEnum):
-    auto = "auto"
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    html = "html"
+#: --format choices come from the one registry of output formats (framing.render.FORMATS).
+Format = StrEnum("Format", {n: n for n in ("auto", *format_names("report"))})  # type: ignore[misc]
+BatchFormat = StrEnum("BatchFormat", {n: n for n in format_names("batch")})  # type: ignore[misc]
 
 
 class Color(StrEnum):
@@ -315,12 +313,6 @@ def compare(
 
 
 # -- framing batch (issue 6; library: framing.batch, gates, cache, distributed) ---------------
-class BatchFormat(StrEnum):
-    jsonl = "jsonl"
-    csv = "csv"
-    html = "html"
-
-
 class Per(StrEnum):
     article = "article"
     section = "section"
@@ -457,17 +449,10 @@ def _batch_report(summary: Any, gates: Any, color: Color, quiet: bool, code: Exi
 
 
 # -- framing render / framing schema (issue 15; library: framing.report) ----------------------
-class RenderFormat(StrEnum):
-    auto = "auto"
-    table = "table"
-    json = "json"
-    html = "html"
-
-
 @app.command("render")
 def render_saved(
     report: Annotated[str, typer.Argument(help="A saved report (framing analyze --format json) or framing batch JSONL output; - for stdin.")],
-    fmt: Annotated[RenderFormat, typer.Option("--format", "-f", help="auto = table on a terminal, json otherwise. Several reports (JSONL): json writes JSONL, html needs -o DIR (one page each and index.html).", rich_help_panel="Output")] = RenderFormat.auto,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="auto = table on a terminal, json otherwise. Several reports (JSONL): json writes JSONL, html needs -o DIR (one page each and index.html).", rich_help_panel="Output")] = Format.auto,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (or directory: html of several reports) instead of stdout.", rich_help_panel="Output")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Show the evidence behind each score.", rich_help_panel="Output")] = False,
     width: WidthOpt = None,
@@ -485,7 +470,7 @@ def render_saved(
         from .report.io import read_reports
 
         reports = read_reports(report)
-        chosen = resolve_format(Format(fmt.value), output)
+        chosen = resolve_format(fmt, output)
         if len(reports) == 1:
             emit("report", chosen, (reports[0].to_json(),), output, color, width, explain)
         elif chosen is Format.html:

@@ -53,9 +53,9 @@ FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
                  compare="framing.render.json:render_compare"),
     OutputFormat("jsonl", report="framing.render.json:render_report_line",
                  compare="framing.render.json:render_compare", batch="framing.batch:jsonl_writer"),
+    OutputFormat("csv", batch="framing.render.csv:csv_writer"),
     OutputFormat("html", report="framing.render.html:render_report",
                  compare="framing.render.html:render_compare", batch="framing.batch:html_writer"),
-    OutputFormat("csv", batch="framing.render.csv:csv_writer"),
 )}
 
 
