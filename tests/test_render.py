@@ -56,6 +56,13 @@ def test_schema_follows_the_model() -> None:
     assert list(rep["properties"]) == declared
     assert set(declared) - set(rep["required"]) == {"outlet", "targets", "gates"}
     assert rep["properties"]["schema"]["const"] == "framing/report"
+    # the default scorers' keys are part of the contract: optional, with their shapes
+    defs = schema()["$defs"]
+    sec = defs["SectionReport"]["properties"]
+    assert sec["frames"] == {"$ref": "#/$defs/UnitFrames"} and "frames" not in defs["SectionReport"]["required"]
+    assert defs["UnitFrames"]["properties"]["ranked"]["items"] == {"$ref": "#/$defs/RankedFrame"}
+    assert defs["SentenceReport"]["properties"]["stance"]["items"] == {"$ref": "#/$defs/StanceEntry"}
+    assert "frames" in defs["Report"]["properties"]["summary"]["properties"]
 
 
 @pytest.mark.model

@@ -55,6 +55,124 @@ class ReportError(InputError):
     """A JSON document that is not a framing report (``framing render``: exit 3)."""
 
 
+# ------------------------------------------------------------------ the scorers' keys of a unit
+# What each default scorer writes beside the fixed fields (a sentence's ``scores``; a paragraph's,
+# a section's and the summaries' keys). The schema lists them as optional properties (a scorer
+# that did not run writes nothing) and ``from_json`` checks the ones present; the values are kept
+# as read. A new scorer's keys need no entry here (they are open JSON values) until they are
+# part of the contract.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evidence:
+    start: int = doc("first character (article offset)")
+    end: int = doc("one past the last character")
+    extra: Mapping[str, JSON] = flat("what the evidence is (text, p, valence, mention, ...)")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SentenceSentiment:
+    score: float = doc("[-1, 1], negative to positive")
+    label: str = doc("negative | neutral | positive")
+    lexicon: float = doc("VADER compound in [-1, 1]")
+    evidence: tuple[Evidence, ...] = doc("lexicon words with their valence")
+    extra: Mapping[str, JSON] = flat("fields added by later minor versions")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitSentiment:
+    score: float = doc("word-weighted mean of sentence scores, [-1, 1]")
+    label: str = doc("negative | neutral | positive")
+    lexicon: float = doc("word-weighted mean VADER compound")
+    sentences: int = doc("sentences in the unit")
+    extra: Mapping[str, JSON] = flat("min, max, spread, and fields added by later minor versions")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Score:
+    score: float = doc("the headline number (bias: P(biased), word-weighted mean for a unit)")
+    extra: Mapping[str, JSON] = flat("max, share_biased, sentences (units), later fields")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StanceEntry:
+    target: str = doc("the target's canonical name")
+    score: float = doc("[-1, 1], against to favor")
+    label: str = doc("against | neutral | favor")
+    mentions: int = doc("mentions in the unit")
+    extra: Mapping[str, JSON] = flat("author and quoted voices, mean, roles, evidence, spans (sentences)")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoadedSpan:
+    start: int = doc("first character (article offset)")
+    end: int = doc("one past the last character")
+    text: str = doc("the term")
+    category: str = doc("loaded | name_calling | exaggeration | hedge | booster")
+    score: float = doc("strength in [0, 1]")
+    quoted: bool = doc("inside quoted speech")
+    extra: Mapping[str, JSON] = flat("source, and fields added by later minor versions")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoadedSummary:
+    count: int = doc("loaded, name-calling and exaggeration terms")
+    by_category: Mapping[str, int] = doc("count per category")
+    words: int = doc("words of the unit")
+    top_terms: tuple[Mapping[str, JSON], ...] = doc("most frequent terms")
+    extra: Mapping[str, JSON] = flat("quoted, quoted_words, and fields added by later minor versions")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RankedFrame:
+    frame: str = doc("frame name (FRAMES)")
+    score: float = doc("pooled probability")
+    margin: float = doc("logit distance to the frame's tuned threshold")
+    label: bool = doc("margin >= 0: the frame is present")
+    extra: Mapping[str, JSON] = flat("fields added by later minor versions")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitFrames:
+    scores: Mapping[str, float] = doc("pooled probability per frame (the head's training rule)")
+    labels: tuple[str, ...] = doc("frames above their tuned thresholds, by margin")
+    evidence: Mapping[str, tuple[Evidence, ...]] = doc("strongest sentences per shown frame")
+    ranked: tuple[RankedFrame, ...] = doc("every frame in the one dominant-frame order (1.3)")
+    extra: Mapping[str, JSON] = flat("robust, thresholds (article), distinctive (sections), later fields")
+
+
+#: A sentence's scorer keys.
+SENTENCE_KEYS: dict[str, Any] = {
+    "sentiment": SentenceSentiment,
+    "stance": tuple[StanceEntry, ...],
+    "bias": Score,
+    "loaded_terms": tuple[LoadedSpan, ...],
+    "frames": Mapping[str, float],
+}
+#: A paragraph's, a section's and a summary's scorer keys (report.aggregate).
+UNIT_KEYS: dict[str, Any] = {
+    "sentiment": UnitSentiment,
+    "stance": tuple[StanceEntry, ...],
+    "bias": Score,
+    "loaded_density": float,
+    "loaded_density_author": float,
+    "loaded_density_quoted": float,
+    "epistemic": Mapping[str, int],
+    "loaded_summary": LoadedSummary,
+    "loaded_terms": tuple[LoadedSpan, ...],
+    "frames": UnitFrames,
+}
+_KEYS = {"sentence": SENTENCE_KEYS, "unit": UNIT_KEYS}
+
+
+def keys(description: str, which: str) -> Any:
+    """A unit's scorer keys: ``flat`` with the known keys of ``SENTENCE_KEYS``/``UNIT_KEYS``."""
+    return field(default_factory=dict, metadata={_FLAT: True, "keys": which, "description": description})
+
+
+def unit_mapping(description: str) -> Any:
+    """A summary object: the unit keys plus statistics."""
+    return field(metadata={"keys": "unit", "description": description})
+
+
 # --------------------------------------------------------------------------------- the model
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Span:
@@ -94,8 +212,7 @@ class SentenceReport:
     start: int = doc("first character (article offset)")
     end: int = doc("one past the last character")
     text: str = doc("the sentence")
-    scores: Mapping[str, JSON] = flat("each scorer's sentence result under its name "
-                                      "(sentiment, stance, bias, loaded_terms, frames, ...)")
+    scores: Mapping[str, JSON] = keys("each scorer's sentence result under its name", "sentence")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -104,7 +221,7 @@ class ParagraphReport:
     start: int = doc("first character (article offset)")
     end: int = doc("one past the last character")
     text: str = doc("the paragraph")
-    scores: Mapping[str, JSON] = flat("each scorer's paragraph summary (report.aggregate)")
+    scores: Mapping[str, JSON] = keys("each scorer's paragraph summary (report.aggregate)", "unit")
     sentences: tuple[SentenceReport, ...] = doc("the paragraph's sentences")
 
 
@@ -114,10 +231,10 @@ class SectionReport:
     heading: str | None = doc("the section's heading; null for the untitled opening")
     start: int = doc("first character (article offset)")
     end: int = doc("one past the last character")
-    scores: Mapping[str, JSON] = flat("each scorer's section summary (report.aggregate)")
+    scores: Mapping[str, JSON] = keys("each scorer's section summary (report.aggregate)", "unit")
     paragraphs: tuple[ParagraphReport, ...] = doc("the section's paragraphs")
-    summary: Mapping[str, JSON] = doc("the section's summaries plus table statistics "
-                                      "(paragraphs, sentiment_spread, most_positive, most_negative)")
+    summary: Mapping[str, JSON] = unit_mapping("the section's summaries plus table statistics "
+                                               "(paragraphs, sentiment_spread, most_positive, most_negative)")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -149,8 +266,8 @@ class Report:
     outlet: str | None = optional("who published it (HTML site name or --label)")
     warnings: tuple[str, ...] = doc("things a reader should know (language, truncation, ...)")
     sections: tuple[SectionReport, ...] = doc("sections with paragraphs and sentences")
-    summary: Mapping[str, JSON] = doc("the whole article's summaries plus words, sentences, "
-                                      "sections, paragraphs")
+    summary: Mapping[str, JSON] = unit_mapping("the whole article's summaries plus words, sentences, "
+                                               "sections, paragraphs")
     targets: tuple[TargetReport, ...] | None = optional("actors by prominence (when stance ran)")
     comparison: Mapping[str, JSON] = doc("section profiles, arc and findings (report.profile)")
     gates: Mapping[str, JSON] | None = optional("framing batch --fail-on: tripped and "
@@ -161,7 +278,8 @@ class Report:
         return to_json(self)
 
     @classmethod
-    def from_json(cls, value: Any) -> Report:
+    def from_json(cls, value: Any, check: bool = True) -> Report:
+        """Read a report; ``check=False`` skips the scorer keys' shapes (a report just built)."""
         if not isinstance(value, dict) or value.get("schema") != cls.KIND:
             raise ReportError("not a framing report: no \"schema\": \"framing/report\" key",
                               "pass the JSON that `framing analyze --format json` or `framing batch` wrote")
@@ -169,7 +287,7 @@ class Report:
         if major != SCHEMA_VERSION.split(".")[0]:
             raise ReportError(f"unsupported report schema_version {value.get('schema_version')!r}",
                               f"this framing reads schema {SCHEMA_VERSION.split('.')[0]}.x")
-        return from_json(cls, value)
+        return from_json(cls, value, check=check)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -260,7 +378,7 @@ def _fail(path: str, expected: str, value: Any) -> ReportError:
                        "pass the JSON that `framing analyze --format json` or `framing batch` wrote")
 
 
-def _convert(tp: Any, value: Any, path: str) -> Any:
+def _convert(tp: Any, value: Any, path: str, check: bool = True) -> Any:
     origin = typing.get_origin(tp)
     if tp is Any:
         return value
@@ -269,24 +387,24 @@ def _convert(tp: Any, value: Any, path: str) -> Any:
         if value is None and type(None) in args:
             return None
         inner = [a for a in args if a is not type(None)]
-        return _convert(inner[0], value, path)
+        return _convert(inner[0], value, path, check)
     if is_dataclass(tp):
-        return from_json(tp, value, path)
+        return from_json(tp, value, path, check)
     if origin is tuple:
         args = typing.get_args(tp)
         if not isinstance(value, list):
             raise _fail(path, "a list", value)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_convert(args[0], v, f"{path}[{i}]") for i, v in enumerate(value))
+            return tuple(_convert(args[0], v, f"{path}[{i}]", check) for i, v in enumerate(value))
         if len(value) != len(args):
             raise _fail(path, f"a list of {len(args)}", value)
-        return tuple(_convert(a, v, f"{path}[{i}]") for i, (a, v) in enumerate(zip(args, value, strict=True)))
+        return tuple(_convert(a, v, f"{path}[{i}]", check) for i, (a, v) in enumerate(zip(args, value, strict=True)))
     if origin in (Mapping, dict) or tp is Mapping:
         if not isinstance(value, dict):
             raise _fail(path, "an object", value)
         args = typing.get_args(tp)
         vt = args[1] if args else Any
-        return value if vt is Any else {k: _convert(vt, v, f"{path}.{k}") for k, v in value.items()}
+        return value if vt is Any else {k: _convert(vt, v, f"{path}.{k}", check) for k, v in value.items()}
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise _fail(path, "a number", value)
@@ -298,7 +416,7 @@ def _convert(tp: Any, value: Any, path: str) -> Any:
     raise TypeError(f"unsupported type in the report model: {tp!r}")  # pragma: no cover
 
 
-def from_json(cls: type, value: Any, path: str = "$") -> Any:
+def from_json(cls: type, value: Any, path: str = "$", check: bool = True) -> Any:
     """Read a model object from JSON data; ``ReportError`` names the first bad path."""
     if not isinstance(value, dict):
         raise _fail(path, "an object", value)
@@ -317,7 +435,18 @@ def from_json(cls: type, value: Any, path: str = "$") -> Any:
                 continue
             raise ReportError(f"not a framing report: {path}.{f.name} is missing",
                               "pass the JSON that `framing analyze --format json` or `framing batch` wrote")
-        kw[f.name] = _convert(hs[f.name], value[f.name], f"{path}.{f.name}")
+        kw[f.name] = _convert(hs[f.name], value[f.name], f"{path}.{f.name}", check)
+        if check and (which := f.metadata.get("keys")) is not None:
+            _check_keys(_KEYS[which], value[f.name], f"{path}.{f.name}")
     if flat_field is not None:
         kw[flat_field] = {k: v for k, v in value.items() if k not in declared}
+        if check and (which := next(f for f in fields(cls) if f.name == flat_field).metadata.get("keys")) is not None:
+            _check_keys(_KEYS[which], kw[flat_field], path)
     return cls(**kw)
+
+
+def _check_keys(known: dict[str, Any], value: Mapping[str, Any], path: str) -> None:
+    """The scorer keys present have their contract's shape (the values stay as read)."""
+    for k, tp in known.items():
+        if k in value:
+            _convert(tp, value[k], f"{path}.{k}")

@@ -18,7 +18,7 @@ from dataclasses import fields, is_dataclass
 from typing import Any, Union
 
 from .. import SCHEMA_VERSION
-from .model import BatchError, Comparison, Report, hints
+from .model import _KEYS, BatchError, Comparison, Report, hints
 
 SCHEMA_ID = "https://framing.invalid/schema/report.v1.json"
 
@@ -58,8 +58,12 @@ def _define(cls: type, defs: dict[str, Any]) -> None:
     required: list[str] = []
     for f in fields(cls):  # type: ignore[arg-type]
         if f.metadata.get("flat"):
+            for k, tp in _KEYS.get(f.metadata.get("keys"), {}).items():  # optional scorer keys
+                props[k] = _type(tp, defs)
             continue
         prop = _type(hs[f.name], defs)
+        if (which := f.metadata.get("keys")) is not None:  # a summary object: the unit keys
+            prop = {**prop, "properties": {k: _type(tp, defs) for k, tp in _KEYS[which].items()}}
         if desc := f.metadata.get("description"):
             prop = {"description": desc, **prop}
         props[f.name] = prop
