@@ -230,3 +230,19 @@ def test_one_registry_of_output_formats() -> None:
         for kind in ("report", "compare", "batch"):
             if getattr(spec, kind) is not None:
                 assert callable(spec.get(kind))
+
+
+@pytest.mark.model
+def test_library_analyze_returns_a_typed_report() -> None:
+    import framing
+    from framing.report.model import Report, SectionReport
+
+    text = ("Officials praised the new bridge.\n\n## Costs\n\n"
+            "Critics called the overruns a disgrace and a scandal for the city.\n")
+    report = framing.analyze_text(text, source="t.md", fmt="md", scorers=["sentiment", "frames"])
+    assert isinstance(report, Report) and all(isinstance(s, SectionReport) for s in report.sections)
+    assert [s.heading for s in report.sections] == [None, "Costs"]
+    data = report.to_json()
+    assert data["schema"] == "framing/report" and Report.from_json(data) == report
+    sentence = report.sections[1].paragraphs[0].sentences[0]
+    assert set(sentence.scores) == {"sentiment", "frames"} and sentence.scores["sentiment"]["label"] == "negative"
