@@ -42,9 +42,8 @@ def pipeline():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def seed_report(pipeline, seed_path):  # type: ignore[no-untyped-def]
     from framing.load import load
-    from framing.render.json import to_dict
 
-    return to_dict(pipeline.analyze(load(str(seed_path))))
+    return pipeline.analyze(load(str(seed_path))).to_json()
 
 
 @pytest.fixture()

@@ -31,7 +31,7 @@ def analyse(pipeline):  # type: ignore[no-untyped-def]
     pipe = Pipeline(["stance"])
 
     def run(text: str, targets=None):  # type: ignore[no-untyped-def]
-        return pipe.analyze(load_text(text, "t.txt"), targets)
+        return pipe.score(load_text(text, "t.txt"), targets)
 
     return run
 

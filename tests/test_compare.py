@@ -26,7 +26,7 @@ def scorers() -> list[str]:
 def reports(scorers):  # type: ignore[no-untyped-def]
     from framing.load import load
     from framing.pipeline import Pipeline
-    from framing.render.json import to_dict
+    from framing.report.build import to_dict
 
     pipe = Pipeline(scorers)
     return [to_dict(a) for a in pipe.analyze_many([(load(str(p)), None) for p in ARTICLES])]

@@ -32,7 +32,8 @@ def test_reports_match_the_batch_command(tmp_path) -> None:  # type: ignore[no-u
 
 def test_aggregate_label_follows_mean_probabilities() -> None:
     """A target whose mentions lean neutral is not labelled against just because P(favor) < P(against)."""
-    from framing.scorers.stance import MentionStance, summarize
+    from framing.report.stance import summarize
+    from framing.scorers.stance import MentionStance
 
     ms = [MentionStance("X", 0, 1, "X", -0.3, "neutral", (0.35, 0.6, 0.05)),
           MentionStance("X", 5, 6, "X", -0.2, "neutral", (0.3, 0.6, 0.1))]

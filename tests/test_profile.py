@@ -9,7 +9,7 @@ import statistics
 
 import pytest
 
-from framing.profile import OPENING, profile
+from framing.report.profile import OPENING, profile
 
 #: The scorers profiled on the seed: every one of these that is installed.
 PROFILE_SCORERS = ("sentiment", "stance", "loaded_terms", "bias", "frames")
@@ -28,9 +28,8 @@ def scorers() -> list[str]:
 def report(seed_path, scorers):  # type: ignore[no-untyped-def]
     from framing.load import load
     from framing.pipeline import Pipeline
-    from framing.render.json import to_dict
 
-    return to_dict(Pipeline(scorers).analyze(load(str(seed_path))))
+    return Pipeline(scorers).analyze(load(str(seed_path))).to_json()
 
 
 def _names(report: dict) -> list[str]:
@@ -231,7 +230,7 @@ def test_profile_stance_sets_a_section_apart_only_on_enough_sentences(report) ->
     """The seed's trade section names the U.S. in one sentence ("U.S.-sanctioned Iran ...
     U.S.-sanctioned Syria"): two mentions, one sentence, too little to say the section is warmer
     toward the U.S. Every stance deviation shown rests on the claim rule's minimum of sentences."""
-    from framing.profile import MIN_UNITS
+    from framing.report.profile import MIN_UNITS
 
     for row in report["comparison"]["sections"]:
         by = {t["target"]: t for t in row.get("stance", [])}

@@ -67,10 +67,10 @@ def analyses(pipeline):  # type: ignore[no-untyped-def]
 def test_scale_report_work_grows_linearly_with_sections(analyses) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
 
-    from framing.profile import profile
     from framing.render.html import render_html
-    from framing.render.json import to_dict
     from framing.render.table import render_table
+    from framing.report.build import to_dict
+    from framing.report.profile import profile
 
     small, big = analyses
     rs, rb = to_dict(small), to_dict(big)
@@ -95,7 +95,7 @@ def test_scale_report_work_grows_linearly_with_sections(analyses) -> None:  # ty
 def test_scale_quoted_words_do_not_scan_every_quote_per_sentence() -> None:
     """Quoted words per sentence (loaded-term densities of every unit) look up the quotes near
     the sentence, not all of the article's: 8x the quoted paragraphs, about 8x the calls."""
-    from framing.scorers.loaded_terms import _quoted_words
+    from framing.report.loaded_terms import _quoted_words
     from framing.segment import segment
 
     def article(n: int) -> Any:
@@ -116,10 +116,10 @@ def test_scale_long_article_streams_through_the_encoder_in_chunks(pipeline, seed
     """The seed's 80 sentences in chunks of 16: no encoder call (and so no token-state array)
     ever holds more than 16 sentences, progress moves per chunk, and the report is the same,
     byte for byte, as the one encoded in one piece."""
-    from framing.render.json import dumps, to_dict
+    from framing.render.json import dumps
 
     doc = load(str(seed_path))
-    whole = dumps(to_dict(pipeline.analyze(doc)))
+    whole = dumps(pipeline.analyze(doc).to_json())
     sizes: list[int] = []
     encoder = pipeline.encoder
     real = encoder.encode
@@ -134,7 +134,7 @@ def test_scale_long_article_streams_through_the_encoder_in_chunks(pipeline, seed
     monkeypatch.setattr(pl, "ENCODE_CHUNK", 16)
     done: list[int] = []
     monkeypatch.setattr(pipeline, "progress", done.append)
-    chunked = dumps(to_dict(pipeline.analyze(doc)))
+    chunked = dumps(pipeline.analyze(doc).to_json())
     assert sizes == [16] * 5  # 80 sentences
     assert done == [16] * 5
     assert chunked == whole
@@ -212,14 +212,14 @@ def test_scale_long_article_scores_stance_without_holding_token_states(pipeline,
     """An article longer than a window scores stance on every candidate span of each window
     (targets need the whole article): with user targets, the report is byte-identical to the one
     scored after its targets were known, and no mention goes unscored."""
-    from framing.render.json import dumps, to_dict
+    from framing.render.json import dumps
     from framing.targets import candidate_spans, find_targets
 
     doc = load(str(seed_path))
     targets = {"Iran": [], "Mike Pompeo": [], "Trump": [], "Tehran": ["Iranian government"]}
-    whole = to_dict(pipeline.analyze(doc, targets))
+    whole = pipeline.analyze(doc, targets).to_json()
     monkeypatch.setattr(pl, "ENCODE_CHUNK", 9)
-    chunked = to_dict(pipeline.analyze(doc, targets))
+    chunked = pipeline.analyze(doc, targets).to_json()
     assert dumps(chunked) == dumps(whole)
     assert not any("could not be scored" in w for w in chunked["warnings"])
     # the candidate spans are a superset of the mentions, sentence by sentence

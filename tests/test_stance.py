@@ -9,8 +9,9 @@ import pytest
 
 from framing.encoder import load_encoder
 from framing.load import load_text
+from framing.report.stance import summarize
 from framing.scorers import Batch, Mention, get
-from framing.scorers.stance import LABELS, StanceResult, mention_features, summarize
+from framing.scorers.stance import LABELS, StanceResult, mention_features
 from framing.segment import segment
 from framing.targets import find_targets
 from framing.train.features import data_dir

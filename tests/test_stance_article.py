@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from framing.scorers.stance import effective, mention_role
+from framing.report.stance import effective
+from framing.scorers.stance import mention_role
 
 pytestmark = pytest.mark.model
 

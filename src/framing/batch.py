@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .deadline import Deadline, TimedOut, check
-from .errors import ExitCode, FramingError, InputError
+from .errors import ExitCode, FramingError, InputError, UsageError
 from .gates import GateResult, Gates
 
 log = logging.getLogger("framing")
@@ -348,7 +348,7 @@ def _prepare(item: Item, options: BatchOptions, cache: Any) -> Outcome | _Work:
 def _score(works: Sequence[_Work], pipe: Any, cache: Any, timeout: float | None) -> list[Outcome]:
     """Score a group together within ``timeout`` seconds (counted from when the group starts, plus
     the longest loading and segmenting time among its articles)."""
-    from .render.json import to_dict
+    from .report.build import to_dict
 
     deadline = None
     if timeout:
@@ -492,6 +492,21 @@ class HtmlDirWriter(DirWriter):
         path = self.dir / "index.html"
         _atomic_write(path, render_index_html(self.entries))
         self.written.append(path)
+
+
+def jsonl_writer(output: Path | None, per: str = "article") -> JsonlWriter | DirWriter:
+    """``--format jsonl`` (framing.render.FORMATS): one JSON file per article in ``-o DIR``, else
+    one line per article on stdout."""
+    import sys
+
+    return DirWriter(output) if output is not None else JsonlWriter(sys.stdout)
+
+
+def html_writer(output: Path | None, per: str = "article") -> HtmlDirWriter:
+    """``--format html`` (framing.render.FORMATS): one page per article and index.html in -o DIR."""
+    if output is None:
+        raise UsageError("--format html needs -o DIR", "one page per article plus index.html")
+    return HtmlDirWriter(output)
 
 
 # CSV tables live in framing.render.csv (fixed columns, issue 17); the name stays importable here.

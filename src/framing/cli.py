@@ -19,6 +19,7 @@ import typer
 
 from . import __version__
 from .errors import ExitCode, FramingError, UsageError
+from .render import names as format_names
 
 app = typer.Typer(
     name="framing",
@@ -33,12 +34,9 @@ app = typer.Typer(
 log = logging.getLogger("framing")
 
 
-class Format(StrEnum):
-    auto = "auto"
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    html = "html"
+#: --format choices come from the one registry of output formats (framing.render.FORMATS).
+Format = StrEnum("Format", {n: n for n in ("auto", *format_names("report"))})  # type: ignore[misc]
+BatchFormat = StrEnum("BatchFormat", {n: n for n in format_names("batch")})  # type: ignore[misc]
 
 
 class Color(StrEnum):
@@ -155,6 +153,23 @@ def write_output(text: str | bytes, output: Path | None) -> None:
     atomic_write(output, text)
 
 
+def emit(kind: str, fmt: Format, data: tuple[Any, ...], output: Path | None, color: Color,
+         width: int | None, explain: bool = False) -> None:
+    """Render ``data`` (a report's JSON, or reports and a comparison) in the registered format
+    (``framing.render.FORMATS``) to ``output`` or stdout."""
+    from .render import FORMATS, RenderOptions
+
+    spec = FORMATS[fmt.value]
+    fn, options = spec.get(kind), RenderOptions(explain=explain)
+    if not spec.console:
+        write_output(fn(*data, options), output)
+    elif output is not None:
+        with output.open("w", encoding="utf-8") as fh:
+            fn(*data, make_console(Color.never, fh, width or 100), options)
+    else:
+        fn(*data, make_console(color, None, width), options)
+
+
 def resolve_format(fmt: Format, output: Path | None) -> Format:
     if fmt is not Format.auto:
         return fmt
@@ -231,7 +246,6 @@ def analyze(
     with reported(traceback):
         from .load import load
         from .pipeline import Pipeline
-        from .render.json import dump_bytes, to_dict
         from .target_specs import combine
 
         fmt = resolve_format(fmt, output)
@@ -239,21 +253,8 @@ def analyze(
         pipe = Pipeline(split_scorers(scorers), model=model, device=device, threads=threads,
                         lexicons=lexicon or (), offline=not online)
         doc = load(article, None if input_format == "auto" else input_format, encoding)
-        report = to_dict(pipe.analyze(doc, targets))
-        if fmt in (Format.json, Format.jsonl):
-            write_output(dump_bytes(report, indent=fmt is Format.json), output)
-        elif fmt is Format.html:
-            from .render.html import render_html
-
-            write_output(render_html(report), output)
-        else:
-            from .render.table import render_table
-
-            if output is not None:
-                with output.open("w", encoding="utf-8") as fh:
-                    render_table(report, make_console(Color.never, fh, width or 100), explain)
-            else:
-                render_table(report, make_console(color, None, width), explain)
+        report = pipe.analyze(doc, targets)
+        emit("report", fmt, (report.to_json(),), output, color, width, explain)
 
 
 # -- framing compare (issue 5; library: framing.compare) --------------------------------------
@@ -285,12 +286,11 @@ def compare(
     """
     setup_logging(verbose, quiet)
     with reported(traceback):
-        from . import SCHEMA_VERSION
         from .compare import compare as compare_reports
         from .compare import default_scorers
         from .load import load
         from .pipeline import Pipeline
-        from .render.json import _round, dumps, to_dict
+        from .report.build import to_dict
         from .target_specs import combine
 
         if len(articles) < 2:
@@ -309,31 +309,10 @@ def compare(
             if name.strip():
                 rep["outlet"] = name.strip()
         comparison = compare_reports(reports)
-        if fmt in (Format.json, Format.jsonl):
-            doc = _round({"schema": "framing/compare", "schema_version": SCHEMA_VERSION,
-                          "framing": __version__, **comparison})
-            write_output(dumps(doc), output)
-        elif fmt is Format.html:
-            from .render.html import render_compare_html
-
-            write_output(render_compare_html({"articles": reports, **_round(comparison)}), output)
-        else:
-            from .render.compare_table import render_compare_table
-
-            if output is not None:
-                with output.open("w", encoding="utf-8") as fh:
-                    render_compare_table(comparison, make_console(Color.never, fh, width or 100))
-            else:
-                render_compare_table(comparison, make_console(color, None, width))
+        emit("compare", fmt, (reports, comparison), output, color, width)
 
 
 # -- framing batch (issue 6; library: framing.batch, gates, cache, distributed) ---------------
-class BatchFormat(StrEnum):
-    jsonl = "jsonl"
-    csv = "csv"
-    html = "html"
-
-
 class Per(StrEnum):
     article = "article"
     section = "section"
@@ -400,19 +379,9 @@ def batch(
             cache_dir=None if no_cache else str(cache_dir or default_cache_dir()), timeout=timeout)
         items: list[b.Item] = b.expand_inputs(paths or [])
         stream = itertools.chain(items, b.open_records(input_)) if input_ else items
-        if fmt is BatchFormat.csv:
-            from .render.csv import CsvWriter
+        from .render import FORMATS
 
-            name = f"{per.value}s.csv"  # articles.csv, sections.csv, targets.csv
-            writer: Any = CsvWriter(output / name if output else sys.stdout, per.value)
-        elif fmt is BatchFormat.html:
-            if output is None:
-                raise UsageError("--format html needs -o DIR", "one page per article plus index.html")
-            writer = b.HtmlDirWriter(output)
-        elif output is not None:
-            writer = b.DirWriter(output)
-        else:
-            writer = b.JsonlWriter(sys.stdout)
+        writer: Any = FORMATS[fmt.value].get("batch")(output, per.value)  # articles.csv, sections.csv, ...
         with _batch_progress(len(items) if not input_ else None, quiet) as (tick, sentences):
             def on_outcome(o: b.Outcome) -> None:
                 if o.report is None:  # errors show even with -q
@@ -477,6 +446,69 @@ def _batch_report(summary: Any, gates: Any, color: Color, quiet: bool, code: Exi
               str(len(summary.tripped)) if gates else "-", f"{summary.seconds:.1f}",
               str(int(code)))
     make_console(color, sys.stderr).print(t)
+
+
+# -- framing render / framing schema (issue 15; library: framing.report) ----------------------
+@app.command("render")
+def render_saved(
+    report: Annotated[str, typer.Argument(help="A saved report (framing analyze --format json) or framing batch JSONL output; - for stdin.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="auto = table on a terminal, json otherwise. Several reports (JSONL): json writes JSONL, html needs -o DIR (one page each and index.html).", rich_help_panel="Output")] = Format.auto,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (or directory: html of several reports) instead of stdout.", rich_help_panel="Output")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Show the evidence behind each score.", rich_help_panel="Output")] = False,
+    width: WidthOpt = None,
+    color: ColorOpt = Color.auto,
+    verbose: VerboseOpt = 0,
+    quiet: QuietOpt = False,
+    traceback: TracebackOpt = False,
+) -> None:
+    """Render a saved report again, without re-analysis and without models.
+
+    Example: framing render report.json --format html -o report.html
+    """
+    setup_logging(verbose, quiet)
+    with reported(traceback):
+        from .report.io import read_reports
+
+        reports = read_reports(report)
+        chosen = resolve_format(fmt, output)
+        if len(reports) == 1:
+            emit("report", chosen, (reports[0].to_json(),), output, color, width, explain)
+        elif chosen is Format.html:
+            from .batch import Outcome, html_writer
+
+            writer = html_writer(output, "article")
+            for r in reports:
+                writer.write(Outcome(r.id, report=r.to_json()))
+            writer.close()
+        elif chosen in (Format.json, Format.jsonl):
+            from .render.json import render_report_line
+
+            write_output(b"".join(render_report_line(r.to_json()) for r in reports), output)
+        else:  # table: one after the other
+            from .render.table import render_report
+
+            def tables(console: Any) -> None:
+                for r in reports:
+                    render_report(r.to_json(), console, RenderOptions(explain=explain))
+
+            from .render import RenderOptions
+
+            if output is not None:
+                with output.open("w", encoding="utf-8") as fh:
+                    tables(make_console(Color.never, fh, width or 100))
+            else:
+                tables(make_console(color, None, width))
+
+
+@app.command("schema")
+def print_schema() -> None:
+    """Print the JSON Schema (draft 2020-12) of the report, the batch lines and the comparison.
+
+    Example: framing schema > report.schema.json
+    """
+    from .report.schema import schema_text
+
+    sys.stdout.write(schema_text())
 
 
 @app.command("scorers")

@@ -1,6 +1,6 @@
 """Several articles on one event side by side: ``compare(reports) -> dict``.
 
-Reads aggregated JSON reports (``render.json.to_dict`` output) and lines them up:
+Reads aggregated JSON reports (``report.build.to_dict`` output) and lines them up:
 
 * ``overview``: per article its headline figures (sentiment, loaded terms per 100 words, bias,
   frames above threshold, top loaded terms);
@@ -24,7 +24,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from .profile import _score, _sentences, _words, dominant_frames, frame_name, loaded_of
+from .report.profile import _score, _sentences, _words, dominant_frames, loaded_of
+from .report.vocab import frame_name
 
 Report = dict[str, Any]
 
@@ -364,7 +365,7 @@ def compare(reports: list[Report]) -> dict[str, Any]:
     """Line up several articles' reports (same event, different outlets).
 
     Args:
-        reports: report dicts as written by ``framing.render.json.to_dict``, in display order.
+        reports: report dicts as written by ``framing.report.build.to_dict``, in display order.
 
     Returns:
         ``{"overview", "targets", "frames", "emphasis", "findings"}`` (see the module docstring);

@@ -27,7 +27,7 @@ EXIT_CODES: dict[ExitCode, str] = {
     ExitCode.USAGE: "usage error: bad option, bad `--fail-on` expression or unknown gate metric, "
                     "frame or target; a missing optional dependency",
     ExitCode.INPUT: "input error: missing, unreadable, binary, undecodable, empty or oversized "
-                    "input; no prose found",
+                    "input; no prose found; a `framing render` file that is not a framing report",
     ExitCode.MODEL: "model error: a head, lexicon (shipped or `--lexicon`) or `--model` missing, "
                     "unreadable, unsafe (pickle) or incompatible",
     ExitCode.PARTIAL: "partial: `framing batch` reported every good article but some failed",

@@ -1,6 +1,8 @@
-"""Wiring: Document -> Article -> one encoder pass -> (targets, from its NER head) -> scorers -> Analysis.
+"""Wiring: Document -> Article -> one encoder pass -> (targets, from its NER head) -> scorers ->
+Analysis -> the report stage (``framing.report.build``) -> Report.
 
-PIPELINE-READY (aggregate.py AGGREGATORS, render/json.py REPORT_HOOKS, render/table.py SECTION_COLUMNS/PANELS/PARAGRAPH_STYLERS/EXPLAINERS are the extension points)
+Extension points: ``scorers`` (register), ``report.aggregate.AGGREGATORS`` (a scorer's unit
+summary), ``render`` (FORMATS; render/table.py SECTION_COLUMNS/PANELS/PARAGRAPH_STYLERS/EXPLAINERS).
 The encoder runs once per sentence; every scorer reads the same ``Batch``. Batch mode feeds
 sentences from many articles through shared, length-sorted encoder batches, a chunk of
 articles at a time so memory stays bounded. Within a chunk (and within one long article) the
@@ -15,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from time import perf_counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .deadline import Deadline, check
@@ -26,6 +28,9 @@ from .load import Document
 from .model import Article
 from .scorers import DEFAULT_SCORERS, Batch, Mention, Scorer, ScorerConfig, get
 from .segment import segment
+
+if TYPE_CHECKING:
+    from .report.model import Report
 
 log = logging.getLogger("framing")
 
@@ -87,7 +92,14 @@ class Pipeline:
                 "scorers": {s.name: {"version": s.version} for s in self.scorers}}
 
     # -- public API -------------------------------------------------------------------------
-    def analyze(self, doc: Document, targets: Any = None) -> Analysis:
+    def analyze(self, doc: Document, targets: Any = None) -> Report:
+        """The typed report of one article: score, then the report stage (``framing.report``)."""
+        from .report.build import build_report
+
+        return build_report(self.score(doc, targets))
+
+    def score(self, doc: Document, targets: Any = None) -> Analysis:
+        """The per-sentence scores of one article (``analyze`` without the report stage)."""
         return next(iter(self.analyze_many([(doc, targets)])))
 
     def analyze_many(self, items: Iterable[tuple[Document, Any]]) -> Iterator[Analysis]:

@@ -138,7 +138,7 @@ def absence_claims(reports: list[dict[str, Any]], comparison: dict[str, Any]) ->
 def run() -> dict[str, Any]:
     from ..load import load_text
     from ..pipeline import Pipeline
-    from ..render.json import to_dict
+    from ..report.build import to_dict
     from ..train.ner import dev_articles
 
     arts = [a for a in dev_articles() if a["text"].strip()]

@@ -4,7 +4,7 @@
 them), and ``tests/readings/readings.json`` holds, per article, the targets (name -> aliases, as
 ``--target`` takes them) and the readings a careful reader would expect, written before the
 report was looked at. Each article goes through the CLI's code path (``load`` -> ``Pipeline``
--> ``render.json.to_dict``, the report ``framing analyze`` prints); each reading is then checked
+-> ``Pipeline.analyze``, the report ``framing analyze`` prints); each reading is then checked
 against that report:
 
 * ``{"type": "against", "target": T}``: T's author-voice stance label is ``against``;
@@ -67,14 +67,13 @@ def check(report: dict[str, Any], reading: dict[str, Any]) -> tuple[bool, str]:
 def run() -> dict[str, Any]:
     from ..load import load
     from ..pipeline import Pipeline
-    from ..render.json import to_dict
 
     spec = json.loads((readings_dir() / "readings.json").read_text(encoding="utf-8"))
     pipe = Pipeline()
     held, total, by_type, misses = 0, 0, {}, []
     per_article = {}
     for name, art in sorted(spec["articles"].items()):
-        report = to_dict(pipe.analyze(load(str(readings_dir() / name)), art.get("targets") or None))
+        report = pipe.analyze(load(str(readings_dir() / name)), art.get("targets") or None).to_json()
         ok_here = 0
         for r in art["readings"]:
             ok, said = check(report, r)

@@ -9,7 +9,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..profile import frame_name
+from ..report.vocab import frame_name
 from .table import fmt
 
 #: Targets and frames listed in the side-by-side tables.
@@ -112,4 +112,10 @@ def render_compare_table(comparison: dict[str, Any], console: Console) -> None:
     console.print(Group(*parts))
 
 
-__all__ = ["render_compare_table"]
+def render_compare(reports: list[dict[str, Any]], comparison: dict[str, Any], console: Console,
+                   options: Any = None) -> None:
+    """``framing compare --format table`` (the registry's entry, framing.render.FORMATS)."""
+    render_compare_table(comparison, console)
+
+
+__all__ = ["render_compare", "render_compare_table"]

@@ -30,7 +30,7 @@ GATE_COLUMNS = ("gates.tripped", "gates.not_evaluated")
 
 
 def _frames() -> tuple[str, ...]:
-    from ..scorers.frames import FRAMES
+    from ..report.vocab import FRAMES
 
     return FRAMES
 
@@ -161,6 +161,13 @@ class CsvWriter:
             atomic_write(self.path, self.stream.getvalue())  # type: ignore[attr-defined]
         else:
             self.stream.flush()
+
+
+def csv_writer(output: Path | None, per: str = "article") -> CsvWriter:
+    """``framing batch --format csv`` (framing.render.FORMATS): ``DIR/<per>s.csv`` or stdout."""
+    import sys
+
+    return CsvWriter(output / f"{per}s.csv" if output else sys.stdout, per)
 
 
 def render(outcomes: Sequence[Any], per: str = "article") -> str:

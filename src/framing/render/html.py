@@ -128,14 +128,10 @@ def _num(v: Any) -> float | None:
 
 
 def _score(v: Any) -> float | None:
-    """A number, or the headline number of a summary dict ({"score": ...} and kin)."""
+    """A number, or a result's ``score`` (sentiment, bias, a stance entry; the schema's names)."""
     if (x := _num(v)) is not None:
         return x
-    if isinstance(v, dict):
-        for key in ("score", "mean", "value", "probability", "p", "density", "share"):
-            if (x := _num(v.get(key))) is not None:
-                return x
-    return None
+    return _num(v.get("score")) if isinstance(v, dict) else None
 
 
 def _fmt(x: float | None, signed: bool = True, nd: int = 2) -> str:
@@ -240,35 +236,29 @@ def _sentences(unit: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield from p.get("sentences", [])
 
 
-def _unwrap_list(v: Any, *keys: str) -> list[dict[str, Any]]:
-    if isinstance(v, dict):
-        v = next((v[k] for k in keys if isinstance(v.get(k), list)), [])
+def _unwrap_list(v: Any) -> list[dict[str, Any]]:
+    """The objects of a list-valued key (loaded-term spans, stance entries, evidence)."""
     return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
 
 
 def _terms(sentence: dict[str, Any]) -> list[dict[str, Any]]:
     """Loaded-term spans of one sentence (article offsets)."""
-    return [t for t in _unwrap_list(sentence.get("loaded_terms"), "spans", "terms")
+    return [t for t in _unwrap_list(sentence.get("loaded_terms"))
             if isinstance(t.get("start"), int) and isinstance(t.get("end"), int)]
 
 
 def _mentions(sentence: dict[str, Any]) -> list[dict[str, Any]]:
-    """Stance mentions of one sentence (article offsets): per-target entries with their
-    ``spans`` (the stance scorer's shape), or a flat list of mentions."""
+    """Stance mentions of one sentence (article offsets): its per-target entries' ``spans``."""
     out: list[dict[str, Any]] = []
-    for e in _unwrap_list(sentence.get("stance"), "mentions", "targets"):
-        spans = e.get("spans")
-        if isinstance(spans, list):
-            out += [{"target": e.get("target"), **m} for m in spans if isinstance(m, dict)]
-        else:
-            out.append(e)
+    for e in _unwrap_list(sentence.get("stance")):
+        out += [{"target": e.get("target"), **m} for m in _unwrap_list(e.get("spans"))]
     return [m for m in out if m.get("target")]
 
 
 def _voices(v: Any) -> dict[str, str]:
     """{target: "author +0.10 ×3 · quoted −0.20 ×1"} where a stance summary splits the voices."""
     out = {}
-    for e in _unwrap_list(v, "targets"):
+    for e in _unwrap_list(v):
         parts = [f"{name} {_fmt(_score(b))} ×{b.get('mentions', '?')}"
                  for name in ("author", "quoted") if isinstance(b := e.get(name), dict) and b.get("mentions")]
         if e.get("target") and parts:
@@ -277,19 +267,11 @@ def _voices(v: Any) -> dict[str, str]:
 
 
 def _frame_scores(v: Any) -> dict[str, float]:
-    """{frame: value} from a frames summary of any of the plausible shapes."""
-    if isinstance(v, dict):
-        for key in ("scores", "probs", "mean", "shares", "frames", "distribution"):
-            if isinstance(v.get(key), dict | list):
-                return _frame_scores(v[key])
-        return {k: float(x) for k, x in v.items() if _num(x) is not None}
-    out: dict[str, float] = {}
-    for item in _unwrap_list(v):
-        name = item.get("frame") or item.get("name") or item.get("label")
-        x = _score(item) if _score(item) is not None else _num(item.get("probability"))
-        if name and x is not None:
-            out[str(name)] = x
-    return out
+    """{frame: probability}: a sentence's ``frames`` (frame -> p) or a unit's ``frames.scores``."""
+    if not isinstance(v, dict):
+        return {}
+    scores = v["scores"] if isinstance(v.get("scores"), dict) else v
+    return {k: float(x) for k, x in scores.items() if _num(x) is not None}
 
 
 def _frame_labels(v: Any) -> list[str]:
@@ -299,21 +281,15 @@ def _frame_labels(v: Any) -> list[str]:
 
 
 def _main_frame(v: Any) -> tuple[str, float] | None:
-    """The unit's main frame: its first label, else its highest score."""
-    fr = _frame_scores(v)
-    if not fr:
+    """The unit's main frame: the first of the report's dominant-frame order (``ranked``)."""
+    ranked = v.get("ranked") if isinstance(v, dict) else None
+    if not ranked:
         return None
-    name = next((f for f in _frame_labels(v) if f in fr), None) or max(fr, key=lambda f: fr[f])
-    return name, fr[name]
+    return str(ranked[0]["frame"]), float(ranked[0]["score"])
 
 
 def _target_scores(v: Any) -> dict[str, float]:
-    """{target: stance score} from a stance summary of any of the plausible shapes."""
-    if isinstance(v, dict):
-        inner = v.get("targets") or v.get("by_target")
-        if isinstance(inner, dict | list):
-            return _target_scores(inner)
-        return {str(k): s for k, x in v.items() if (s := _score(x)) is not None}
+    """{target: stance score} from a unit's ``stance`` entries."""
     out = {}
     for item in _unwrap_list(v):
         name = item.get("target") or item.get("name")
@@ -326,20 +302,15 @@ def _stance_units(units: list[dict[str, Any]]) -> tuple[list[str], list[dict[str
                                                          list[dict[str, int]]]:
     """Targets (most mentioned first), per-unit stance score and mention count per target.
 
-    Scores come from the unit's aggregated ``stance`` key when it parses; otherwise they are the
-    plain mean of the mention scores in the unit (the mention counts are always counted here).
+    Scores are the unit's aggregated ``stance`` (the report's); mentions are counted from the
+    sentences' spans.
     """
     counts = [defaultdict(int) for _ in units]
-    sums = [defaultdict(float) for _ in units]
     for k, unit in enumerate(units):
         for s in _sentences(unit):
             for m in _mentions(s):
                 counts[k][m["target"]] += 1
-                sums[k][m["target"]] += _num(m.get("score")) or 0.0
-    scores = []
-    for k, unit in enumerate(units):
-        agg = _target_scores(unit.get("stance"))
-        scores.append(agg or {t: sums[k][t] / n for t, n in counts[k].items() if n})
+    scores = [_target_scores(unit.get("stance")) for unit in units]
     total: dict[str, int] = defaultdict(int)
     for c in counts:
         for t, n in c.items():
@@ -486,7 +457,7 @@ def _header(report: Report) -> str:
             items.append(f"<div><dt>Lexicon (VADER)</dt><dd>{_fmt(_num(se['lexicon']))}</dd></div>")
     if _num(s.get("loaded_density")) is not None:
         items.append(f"<div><dt>Loaded density</dt><dd>{_fmt(s['loaded_density'], False, 3)}</dd></div>")
-    lt = _unwrap_list(s.get("loaded_terms"), "spans", "terms")
+    lt = _unwrap_list(s.get("loaded_terms"))
     if lt:
         items.append(f"<div><dt>Loaded terms</dt><dd>{len(lt)}</dd></div>")
     if (b := _score(s.get("bias"))) is not None:
@@ -513,8 +484,8 @@ def _profile(report: Report, stance: tuple[list[str], list[dict[str, float]], li
     ]
     if any("loaded_density" in x for x in secs):
         cols.append(("Loaded density", lambda x: _fmt(_num(x.get("loaded_density")), False, 3), True))
-    if any(_unwrap_list(x.get("loaded_terms"), "spans", "terms") for x in secs):
-        cols.append(("Loaded terms", lambda x: str(len(_unwrap_list(x.get("loaded_terms"), "spans", "terms"))), True))
+    if any(_unwrap_list(x.get("loaded_terms")) for x in secs):
+        cols.append(("Loaded terms", lambda x: str(len(_unwrap_list(x.get("loaded_terms")))), True))
     if any(_score(x.get("bias")) is not None for x in secs):
         cols.append(("Bias", lambda x: _fmt(_score(x.get("bias")), False), True))
     if any(_frame_scores(x.get("frames")) for x in secs):
@@ -716,7 +687,7 @@ def _voice_cell(b: Any) -> str:
 
 def _targets_table(value: Any) -> str | None:
     """The stance scorer's top-level ``targets`` (name, aliases, mentions, stance by voice)."""
-    rows = _unwrap_list(value, "targets")
+    rows = _unwrap_list(value)
     if not rows or not all(r.get("name") for r in rows):
         return None
     has = {k: any(r.get(k) for r in rows) for k in ("kind", "aliases", "stance")}
@@ -978,3 +949,16 @@ def render_compare_html(comparison: dict[str, Any] | list[dict[str, Any]],
 
 
 __all__ = ["CSS", "highlight", "render_compare_html", "render_html", "render_index_html"]
+
+
+# ---- the output-format registry's entries (framing.render.FORMATS) ----------------------------
+def render_report(report: Report, options: Any = None) -> str:
+    """``--format html``: one self-contained page."""
+    return render_html(report)
+
+
+def render_compare(reports: list[dict[str, Any]], comparison: dict[str, Any], options: Any = None) -> str:
+    """``framing compare --format html``: one self-contained page."""
+    from ..report.model import _round
+
+    return render_compare_html({"articles": reports, **_round(comparison)})

@@ -301,7 +301,7 @@ FRAMES_ARTICLE_TOP = 5  # frames listed in the article panel
 def frames_cell(sec: dict[str, Any], report: Report) -> Text:
     """A section's dominant frames (above threshold bold, below dimmed), then "↑ frame": the
     section's labels that rise most above the article's own score for them."""
-    from ..scorers.frames import SHORT, distinctive, dominant
+    from ..report.vocab import SHORT
 
     fr = sec.get("frames")
     if not fr or not fr.get("scores"):
@@ -314,21 +314,21 @@ def frames_cell(sec: dict[str, Any], report: Report) -> Text:
             t.append(("" if not i else ", ") + f"{SHORT.get(f['frame'], f['frame'])} {f['score']:.2f}",
                      style="bold" if f["label"] else "dim")
         return t
-    top = dominant(fr, FRAMES_PER_SECTION)
-    for i, (f, p, above) in enumerate(top):
+    top = (fr.get("ranked") or [])[:FRAMES_PER_SECTION]  # the report's dominant-frame order
+    for i, d in enumerate(top):
         if i:
             t.append(", ")
-        t.append(f"{SHORT.get(f, f)} {p:.2f}", style="bold" if above else "dim")
-    shown = {f for f, _, _ in top}
-    for f, p, _ in distinctive(fr, report.get("summary", {}).get("frames") or {}, FRAMES_DISTINCTIVE):
-        if f not in shown:
-            t.append(f", ↑{SHORT.get(f, f)} {p:.2f}", style="bold")
+        t.append(f"{SHORT.get(d['frame'], d['frame'])} {d['score']:.2f}", style="bold" if d["label"] else "dim")
+    shown = {d["frame"] for d in top}
+    for d in (fr.get("distinctive") or [])[:FRAMES_DISTINCTIVE]:
+        if d["frame"] not in shown:
+            t.append(f", ↑{SHORT.get(d['frame'], d['frame'])} {d['score']:.2f}", style="bold")
     return t
 
 
 def frames_panel(report: Report, console: Console) -> RenderableType | None:
     """The article's frames: pooled score, whether it passes its threshold, top evidence sentence."""
-    from ..scorers.frames import SHORT, dominant
+    from ..report.vocab import SHORT
 
     fr = report.get("summary", {}).get("frames")
     if not fr or not fr.get("scores"):
@@ -342,9 +342,10 @@ def frames_panel(report: Report, console: Console) -> RenderableType | None:
     t.add_column("Score", justify="right", no_wrap=True)
     t.add_column("", no_wrap=True)
     t.add_column("Evidence", ratio=1, overflow="ellipsis", no_wrap=True)
-    for f, p, above in dominant(fr, FRAMES_ARTICLE_TOP):
+    for d in (fr.get("ranked") or [])[:FRAMES_ARTICLE_TOP]:  # the report's dominant-frame order
+        f = d["frame"]
         ev = (fr.get("evidence") or {}).get(f) or []
-        t.add_row(SHORT.get(f, f), f"{p:.2f}", "✓" if above else "",
+        t.add_row(SHORT.get(f, f), f"{d['score']:.2f}", "✓" if d["label"] else "",
                   text.get(ev[0]["start"], "") if ev else "")
     return t
 
@@ -360,10 +361,8 @@ SPARK = "▁▂▃▄▅▆▇█"
 
 
 def _short_frame(frame: str) -> str:
-    try:
-        from ..scorers.frames import SHORT
-    except Exception:  # the frames scorer is optional; fall back to the readable name
-        SHORT = {}
+    from ..report.vocab import SHORT
+
     return SHORT.get(frame, frame.replace("_", " "))
 
 
@@ -553,3 +552,9 @@ SECTION_COLUMNS.append(("Top loaded terms", "left", loaded_top_cell))
 PARAGRAPH_STYLERS.append(highlight_loaded)
 PANELS.append(loaded_panel)
 # ---- end bias and loaded terms ---------------------------------------------------------------
+
+
+# ---- the output-format registry's entry (framing.render.FORMATS) ------------------------------
+def render_report(report: Report, console: Console, options: Any = None) -> None:
+    """``--format table``: the report onto ``console``."""
+    render_table(report, console, bool(getattr(options, "explain", False)))

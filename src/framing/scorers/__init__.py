@@ -1,5 +1,5 @@
 """Scorers: small registered components. Each reads the shared encoder output for a batch of
-sentences and returns one result per sentence. Scorers never aggregate (see aggregate.py).
+sentences and returns one result per sentence. Scorers never aggregate (see framing.report).
 
 A scorer module registers a factory::
 

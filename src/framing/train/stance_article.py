@@ -7,7 +7,7 @@ How sentence-level evidence adds up to the article's stance toward a main entity
   labelled by BASIL's phrase-level spans about that entity in its sentence in the author's voice
   (``quote`` = no; neg -> against, pos -> favor), everything else (quoted spans, no span)
   neutral. It reads BASIL's notion of the author's slant (wording and which facts are told).
-* ``models/stance_article.v1/config.json``: the rule ``framing.scorers.stance.article_score``
+* ``models/stance_article.v1/config.json``: the rule ``framing.report.stance.article_score``
   (mean slant + weight * (mean + lead stance) / 2 over the author's mentions, the actor's role
   applied) and its two thresholds, tuned on the BASIL **tune** events.
 
@@ -34,15 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from ..scorers.stance import (
-    LABELS,
-    MentionStance,
-    _block,
-    article_label,
-    article_score,
-    mention_role,
-    uses_article_rule,
-)
+from ..report.stance import _block, article_label, article_score, uses_article_rule
+from ..scorers.stance import LABELS, MentionStance, mention_role
 from .features import cache_root
 
 SEED = 13
@@ -253,7 +246,7 @@ def evaluate() -> dict[str, Any]:
     readings (the end-to-end figure through ``framing batch`` is ``python -m framing.evaluation
     basil``), and the plain-mean rule it replaces (mean of author mention scores, +-0.15)."""
     from ..heads import load_head
-    from ..scorers.stance import article_rule
+    from ..report.stance import article_rule
 
     article_rule.cache_clear()
     rule = article_rule()

@@ -1,6 +1,6 @@
 """Section profiles: how each section of one article frames its subject, and how it differs.
 
-``profile(report) -> dict`` reads an aggregated JSON report (``render.json.to_dict`` output, or
+``profile(report) -> dict`` reads an aggregated JSON report (``report.build.to_dict`` output, or
 the same shape) and returns the ``"comparison"`` key of that report:
 
 * ``sections``: per section its sentiment, stance toward the article's top targets, loaded-term
@@ -26,6 +26,9 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from .vocab import frame_name
+from .weighting import word_weight
 
 Report = dict[str, Any]
 
@@ -73,7 +76,7 @@ def section_name(sec: dict[str, Any]) -> str:
 
 
 def _words(text: str) -> int:
-    return max(1, len(text.split()))  # same rule as Article.words / aggregate.weights
+    return word_weight(text)  # the one weighting rule (report.weighting)
 
 
 def _sentences(sec: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -98,7 +101,7 @@ def _loaded_spans(sentence: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def loaded_of(unit: dict[str, Any]) -> tuple[int, float, list[str]]:
-    """(loaded terms, per 100 words, top terms) of a paragraph/section/article as aggregate.py
+    """(loaded terms, per 100 words, top terms) of a paragraph/section/article as report.aggregate
     computed them (``loaded_summary`` / ``loaded_density``): one definition of density."""
     summ = unit.get("loaded_summary") or {}
     top = [str(t.get("text", "")) for t in summ.get("top_terms", []) if isinstance(t, dict)]
@@ -156,18 +159,12 @@ def _stance_by_target(unit: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def dominant_frames(frames: Any, k: int = TOP_FRAMES) -> list[dict[str, Any]]:
-    """A unit's frames above their thresholds (in the scorer's order), then the highest scores."""
+    """A unit's k dominant frames as the report ranks them (``frames.ranked``, written by
+    ``report.frames.rank``, the one dominant-frame rule): labels first, by margin."""
     if not isinstance(frames, dict) or not frames.get("scores"):
         return []
-    scores = frames["scores"]
-    labels = [f for f in frames.get("labels") or [] if f in scores]
-    rest = sorted((f for f in scores if f not in labels), key=lambda f: (-scores[f], f))
-    return [{"frame": f, "score": float(scores[f]), "label": f in labels} for f in (labels + rest)[:k]]
-
-
-def frame_name(frame: str) -> str:
-    """Readable frame name ("Security_and_defense" -> "Security and defense")."""
-    return frame.replace("_", " ")
+    return [{"frame": d["frame"], "score": float(d["score"]), "label": bool(d["label"])}
+            for d in (frames.get("ranked") or [])[:k]]
 
 
 # ----------------------------------------------------------------------------- per section
@@ -187,10 +184,10 @@ def _stance_vs_rest(report: Report, rows: list[dict[str, Any]], targets: Sequenc
 
 def _rank_frames(secs: Sequence[dict[str, Any]], rows: list[dict[str, Any]]) -> None:
     """Each row's ``frames``: the section's frames relative to the rest of the article
-    (``framing.scorers.frames.section_frames``), when the article has more than one section."""
+    (``framing.report.frames.section_frames``), when the article has more than one section."""
     if len(secs) < 2 or not all(isinstance(s.get("frames"), dict) and s["frames"].get("scores") for s in secs):
         return
-    from .scorers.frames import rest_scores, section_frames
+    from .frames import rest_scores, section_frames
 
     units = [s["frames"] for s in secs]
     rests = rest_scores(units, [float(r["words"]) for r in rows])
@@ -493,7 +490,7 @@ def _quote_terms(terms: Sequence[str], k: int = 3) -> str:
 MIN_UNITS = 3
 CLAIM_Z = 1.645  # one-sided 95%: a "most" claim has a direction
 #: A section's frame claim needs the frame among the section's top SECTION_FRAME_CLAIM frames
-#: (``framing.scorers.frames.section_frames``, the ranking the section view shows) with a lift of at
+#: (``framing.report.frames.section_frames``, the ranking the section view shows) with a lift of at
 #: least FRAME_LIFT logits over the rest of the article on its robust score (strongest sentence
 #: left out), and the robust score at or above the frame's threshold.
 SECTION_FRAME_CLAIM = 2
@@ -526,7 +523,7 @@ def _units(report: Report, kind: str, target: str | None = None) -> list[list[tu
             elif kind == "loaded" and isinstance(s.get("loaded_terms"), list):
                 us.append((100.0 * len(_loaded_spans(s)) / w, w, p, s))
             elif kind == "stance":  # author's voice; a sentence is one unit (its mentions are not independent)
-                from .scorers.stance import effective_score  # harm suffered is not stance against
+                from .stance import effective_score  # harm suffered is not stance against
 
                 d = _stance_by_target({"stance": s.get("stance")}).get(str(target))
                 vs = [effective_score(v, m.get("role")) for m in (d or {}).get("spans", []) or []
@@ -580,7 +577,7 @@ def _claim(units: list[list[tuple[float, float, int, dict[str, Any]]]], kind: st
 def _frame_claims(report: Report, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """"X is the most F section": per frame, the section where F is distinctive (the same ranking
     as the section view), strongest lift first, one claim per section and per frame."""
-    from .scorers.frames import pooling
+    from ..scorers.frames import pooling
 
     th = pooling()["thresholds"]
     cands = []
@@ -727,7 +724,7 @@ def profile(report: Report) -> dict[str, Any]:
     """The section profiles of one aggregated report (the report's ``"comparison"`` key).
 
     Args:
-        report: a report dict as written by ``framing.render.json.to_dict`` (sections with
+        report: a report dict as written by ``framing.report.build.to_dict`` (sections with
             paragraphs and sentences, scorer keys at every level; ``targets`` when stance ran).
 
     Returns:

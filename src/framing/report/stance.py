@@ -1,0 +1,171 @@
+"""Stance of a unit toward each target: voices, the article rule, evidence sentences.
+
+Moved here from ``framing.scorers.stance`` (issue 15): the scorer gives each mention a stance,
+slant and role; grouping mentions by target and the article-level rule are report code.
+"""
+
+from __future__ import annotations
+
+import bisect
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from ..scorers.stance import ROLES, MentionStance, label_of
+
+
+def _block(ms: list[MentionStance]) -> dict[str, Any]:
+    """Score: mean P(favor) - P(against) over the mentions; label: the head's own decision rule
+    (argmax) on the mean class probabilities. A band on the score labelled mentions with
+    P(neutral) highest as against/favor: 10-16 points of macro-F1 lost through the CLI
+    (``python -m framing.evaluation newsmtsc``)."""
+    if not ms:
+        return {"score": 0.0, "label": "neutral", "mentions": 0}
+    score = float(np.mean([m.score for m in ms]))
+    return {"score": score, "label": label_of(np.mean([m.probs for m in ms], axis=0)), "mentions": len(ms)}
+
+
+# ---- the article's stance toward a target (issue 14) ----------------------------------------
+#: sentences of evidence reported per target
+EVIDENCE_SENTENCES = 3
+#: mentions at the start of the article that count as the lead
+LEAD_MENTIONS = 3
+#: the article rule reads a target whose author mentions span at least this many sentences; a
+#: target seen in one sentence keeps the sentence-level reading (NewsMTSC-calibrated mean)
+MIN_SENTENCES = 2
+
+
+def uses_article_rule(ms: list[MentionStance], sentence_ids: list[int]) -> bool:
+    """Whether the author's (unquoted) mentions of a target span ``MIN_SENTENCES`` sentences."""
+    return len({k for m, k in zip(ms, sentence_ids, strict=True) if not m.quoted}) >= MIN_SENTENCES
+
+
+def effective(m: MentionStance) -> tuple[float, float]:
+    """(stance score, slant score) a mention adds to its target's article stance, each
+    P(favor) - P(against) in [-1, 1]. Harm the actor suffers (role ``patient``: "sanctions on
+    Iraq", "Iraq was attacked") is not stance against it: a patient's negative readings count 0.
+    """
+    return effective_score(m.score, m.role), effective_score(m.slant[2] - m.slant[0], m.role)
+
+
+def effective_score(score: float, role: str | None) -> float:
+    """A mention's score as evidence of the author's stance: a patient's negative reading is 0
+    (the one home of the role rule; the section profile reads it from the report's spans)."""
+    return max(score, 0.0) if role == "patient" else score
+
+
+def article_score(ms: list[MentionStance], rule: dict[str, Any]) -> float:
+    """The author's stance toward one target over the unit's mentions of it (article order):
+    mean slant + ``weight`` * (mean stance + lead stance) / 2 over the author's (unquoted)
+    mentions, roles applied (``effective``: harm suffered is not stance against; the means weigh
+    a mention where the actor does harm ``agent`` times); 0 without an unquoted mention."""
+    author = [m for m in ms if not m.quoted]
+    if not author:
+        return 0.0
+    eff = np.array([effective(m) for m in author], np.float64).reshape(-1, 2)
+    w = np.array([rule.get("agent", 1.0) if m.role == "agent" else 1.0 for m in author])
+    stance = (np.average(eff[:, 0], weights=w) + eff[:LEAD_MENTIONS, 0].mean()) / 2
+    return float(np.clip(np.average(eff[:, 1], weights=w) + rule["weight"] * stance, -1.0, 1.0))
+
+
+def article_label(score: float, rule: dict[str, Any]) -> str:
+    if score <= rule["against"]:
+        return "against"
+    if score >= rule["favor"]:
+        return "favor"
+    return "neutral"
+
+
+@lru_cache(maxsize=1)
+def article_rule() -> dict[str, Any] | None:
+    """The shipped rule (``models/stance_article.v1/config.json``), or None before it is built."""
+    import json
+
+    from ..resources import artifact
+
+    path = artifact("stance_article.v1") / "config.json"
+    return json.loads(path.read_text())["rule"] if path.exists() else None
+
+
+def _evidence_sentences(ms: list[MentionStance], label: str, context: Any) -> list[dict[str, Any]]:
+    """The sentences that weigh most toward ``label`` (for neutral: the strongest either way)."""
+    sentences, article = context
+    starts = [s.start for s in sentences]
+    sign = {"against": -1.0, "favor": 1.0}.get(label)
+    by_sentence: dict[int, tuple[float, MentionStance]] = {}
+    for m in ms:
+        if m.quoted:
+            continue
+        e = sum(effective(m))
+        w = sign * e if sign is not None else abs(e)
+        if w <= 0:
+            continue
+        k = max(0, bisect.bisect_right(starts, m.start) - 1)
+        if k not in by_sentence or w > by_sentence[k][0]:
+            by_sentence[k] = (w, m)
+    top = sorted(by_sentence.items(), key=lambda kv: (-kv[1][0], kv[0]))[:EVIDENCE_SENTENCES]
+    out = []
+    for k, (w, m) in sorted(top, key=lambda kv: kv[0]):
+        s = sentences[k]
+        out.append({"start": s.start, "end": s.end, "text": article.text[s.start:s.end],
+                    "mention": m.text, "role": m.role, "score": m.score,
+                    "slant": m.slant[2] - m.slant[0], "weight": w})
+    return out
+
+
+def _article_block(ms: list[MentionStance], context: Any) -> dict[str, Any] | None:
+    """Author-voice stance of the unit from the article rule; None before the rule is built or
+    when the author's mentions sit in one sentence (``uses_article_rule``)."""
+    rule = article_rule()
+    if rule is None:
+        return None
+    starts = [s.start for s in context[0]]
+    if not uses_article_rule(ms, [bisect.bisect_right(starts, m.start) for m in ms]):
+        return None
+    score = article_score(ms, rule)
+    label = article_label(score, rule)
+    author = [m for m in ms if not m.quoted]
+    return {"score": score, "label": label, "mentions": len(author),
+            "mean": float(np.mean([m.score for m in author])) if author else 0.0,
+            "roles": {r: sum(m.role == r for m in author) for r in ROLES},
+            "evidence": _evidence_sentences(ms, label, context) if context is not None else []}
+# ---- end article stance ----------------------------------------------------------------------
+
+
+def summarize(mentions: Any, detail: bool = False, context: Any = None) -> list[dict[str, Any]]:
+    """Per-target stance over some mentions: overall, the author's (unquoted mentions only) and
+    the quoted voices (by speaker where identifiable). Ordered by mentions, then name.
+
+    ``detail`` adds the mentions themselves (sentence level). ``context`` (the unit's sentences
+    and the article) marks an aggregated unit: there the author's stance and the overall one
+    come from the article-level model (``_article_block``: roles, voices, how the evidence adds
+    up), with ``mean`` (the plain mean of mention scores), ``probs``, ``roles`` and ``evidence``
+    (the sentences that weigh most) added; at the sentence level they stay plain means.
+    """
+    by: dict[str, list[MentionStance]] = {}
+    for m in mentions:
+        by.setdefault(m.target, []).append(m)
+    out = []
+    for target, ms in sorted(by.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        unq = [m for m in ms if not m.quoted]
+        q = [m for m in ms if m.quoted]
+        author = _block(unq)
+        overall = _block(ms)
+        art = _article_block(ms, context) if context is not None else None
+        if art is not None:
+            author = art
+            overall = {"score": art["score"], "label": art["label"], "mentions": len(ms),
+                       "mean": overall["score"]}
+        entry: dict[str, Any] = {"target": target, **overall, "author": author}
+        quoted = _block(q)
+        speakers: dict[str, list[MentionStance]] = {}
+        for m in q:
+            speakers.setdefault(m.speaker or "(unattributed)", []).append(m)
+        quoted["speakers"] = [{"speaker": sp, **_block(v)} for sp, v in
+                              sorted(speakers.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+        entry["quoted"] = quoted
+        if detail:
+            entry["spans"] = [m.to_json() for m in ms]
+        out.append(entry)
+    return out
