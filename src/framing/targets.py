@@ -36,12 +36,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
-from .errors import InputError, UsageError
 from .model import Article
 from .scorers import Mention
+from .target_specs import normalize as normalize_user_targets  # the one parser of user targets
 
 #: Prominence weights: a title mention counts 3, a heading 1.5, a named mention 1, a pronoun 0.5.
 W_TITLE, W_HEADING, W_NAMED, W_PRONOUN = 3.0, 1.5, 1.0, 0.5
@@ -124,82 +123,6 @@ class TargetSet:
 
     def __len__(self) -> int:
         return len(self.targets)
-
-
-# ----------------------------------------------------------------------------- user targets
-def parse_target_spec(spec: str) -> tuple[str, list[str]]:
-    """``"United States=U.S.,Washington"`` -> ("United States", ["U.S.", "Washington"]).
-
-    Raises:
-        UsageError: an empty name.
-    """
-    name, _, rest = spec.partition("=")
-    name = name.strip()
-    if not name:
-        raise UsageError(f"bad --target: {spec!r}", 'use NAME or NAME=ALIAS,ALIAS (e.g. "United States=U.S.,Washington")')
-    aliases = [a.strip() for a in rest.split(",") if a.strip()]
-    return name, aliases
-
-
-def normalize_user_targets(data: Any) -> dict[str, list[str]]:
-    """Accept {"name": [aliases]} / {"name": "a, b"} / [{"name":..,"aliases":[..]}] / ["N=a,b"] / "N=a,b".
-
-    A top-level ``{"targets": ...}`` wrapper (as in a TOML ``[targets]`` table) is unwrapped.
-
-    Raises:
-        UsageError: anything else.
-    """
-    if data is None:
-        return {}
-    if isinstance(data, Mapping) and set(data) == {"targets"}:
-        data = data["targets"]
-    out: dict[str, list[str]] = {}
-    if isinstance(data, str):
-        data = [data]
-    if isinstance(data, Mapping):
-        for name, aliases in data.items():
-            if isinstance(aliases, str):
-                aliases = [a.strip() for a in aliases.split(",") if a.strip()]
-            elif aliases is None:
-                aliases = []
-            if not isinstance(aliases, list | tuple) or not all(isinstance(a, str) for a in aliases):
-                raise UsageError(f"bad targets entry for {name!r}", "aliases must be a list of strings")
-            out.setdefault(str(name).strip(), []).extend(a.strip() for a in aliases if a.strip())
-        return out
-    if isinstance(data, list | tuple):
-        for item in data:
-            if isinstance(item, str):
-                n, a = parse_target_spec(item)
-            elif isinstance(item, Mapping) and "name" in item:
-                n, a = str(item["name"]).strip(), [str(x).strip() for x in item.get("aliases", [])]
-            else:
-                raise UsageError(f"bad targets entry: {item!r}", 'use {"name": ..., "aliases": [...]}')
-            out.setdefault(n, []).extend(a)
-        return out
-    raise UsageError("bad targets", 'give {"Name": ["alias", ...]}')
-
-
-def load_targets_file(path: str | Path) -> dict[str, list[str]]:
-    """Read user targets from a .toml or .json file (see ``normalize_user_targets``).
-
-    Raises:
-        InputError: missing or unparsable file.
-    """
-    p = Path(path)
-    try:
-        raw = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read targets file {path}: {exc.strerror or exc}") from None
-    try:
-        if p.suffix.lower() == ".toml":
-            import tomllib
-
-            data: Any = tomllib.loads(raw)
-        else:
-            data = json.loads(raw)
-    except ValueError as exc:
-        raise InputError(f"cannot parse targets file {path}: {exc}") from None
-    return normalize_user_targets(data)
 
 
 # ----------------------------------------------------------------------------- gazetteer
