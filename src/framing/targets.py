@@ -38,6 +38,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
+from .language import LEADING_WORDS
 from .model import Article
 from .scorers import Mention
 from .target_specs import normalize as normalize_user_targets  # the one parser of user targets
@@ -66,7 +67,7 @@ _TITLE_RE = re.compile(
 #: Capitalised words that are not actors (calendar words, sentence adverbs, generic nouns).
 NON_ACTOR = frozenset(["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "New", "Year", "Eve", "Christmas", "Easter", "Ramadan", "I", "I'm", "I’m", "OK", "AM", "PM", "A.M.", "P.M.", "TV", "Internet", "Web", "God", "Arab", "Arabs", "Western", "Eastern", "Northern", "Southern", "European", "African", "Asian", "Latin", "Muslim", "Muslims", "Christian", "Christians", "Jewish", "Sunni", "Shia", "Shiite", "Catholic", "Protestant", "Parliament", "Embassy", "Government", "Cabinet", "State", "Co.", "Inc.", "Corp.", "Ltd.", "Co", "Inc"])
 #: Function/sentence-initial words dropped from the front of a capitalised run.
-_LEADING_STOP = frozenset(["The", "A", "An", "And", "But", "Or", "So", "Yet", "For", "Nor", "In", "On", "At", "By", "Of", "To", "From", "With", "Without", "As", "After", "Before", "Then", "This", "That", "These", "Those", "There", "Here", "It", "Its", "He", "She", "They", "We", "You", "His", "Her", "Their", "Our", "My", "Your", "When", "While", "If", "Although", "Though", "Because", "Since", "Until", "Unless", "Meanwhile", "However", "Despite", "Under", "Over", "Among", "Between", "Through", "During", "Even", "Also", "Only", "Just", "Still", "Now", "Later", "Earlier", "Today", "Yesterday", "Tomorrow", "Last", "Next", "Every", "Each", "All", "Some", "Many", "Most", "Several", "Few", "No", "Not", "Both", "Either", "Neither", "Such", "What", "Which", "Who", "Whom", "Whose", "Where", "Why", "How", "According", "Beginning", "Speaking", "Rather", "Instead", "Moreover", "Furthermore", "Indeed", "Thus", "Therefore", "Hence", "Nonetheless"])
+_LEADING_STOP = LEADING_WORDS  # framing.language: the stopwords, capitalised, plus sentence openers
 _CONNECTORS = ("of", "and", "al-", "el-", "bin", "ibn", "de", "da", "del", "la", "von", "van", "der", "&")
 _ORG_WORDS = frozenset(["Initiative", "Road", "Co.", "Company", "Corp.", "Corporation", "Inc.", "Ltd.", "Party", "Zone", "Sea", "River", "Gulf", "Ocean", "Council", "Parliament", "Ministry", "Army", "Forces", "Force", "University", "Bank", "Service", "Services", "Engineering", "Oil", "Group", "Network", "News", "Times", "Post", "Agency", "Department", "Committee", "Commission", "Court", "Union", "Organization", "Organisation", "Fund", "Institute", "Foundation", "Association", "League", "Front", "Movement", "Brigade", "Brigades", "Guard", "Guards", "Corps", "Navy", "Embassy", "Airlines", "Airways", "Motors", "Industries", "Holdings", "Media", "Press", "Journal", "Daily", "Street", "Square", "Field", "Province", "State", "States", "Republic", "Kingdom", "Island", "Islands", "Mountains", "Canal", "Strait", "Bay", "Coast", "Desert"])
 _ABBREV = frozenset({"Co", "Inc", "Corp", "Ltd", "Jr", "Sr", "St", "Mt", "Gen", "Lt", "Col", "Maj",
