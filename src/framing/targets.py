@@ -40,28 +40,13 @@ from typing import Any
 
 from .language import LEADING_WORDS
 from .model import Article
+from .names import ABBREVIATIONS, PERSON_TITLES, TITLE_WORDS
 from .scorers import Mention
 from .target_specs import normalize as normalize_user_targets  # the one parser of user targets
 
 #: Prominence weights: a title mention counts 3, a heading 1.5, a named mention 1, a pronoun 0.5.
 W_TITLE, W_HEADING, W_NAMED, W_PRONOUN = 3.0, 1.5, 1.0, 0.5
 
-#: Person titles stripped into aliases (longest first when matching).
-PERSON_TITLES = (
-    "President", "Vice President", "President-elect", "Prime Minister", "Deputy Prime Minister",
-    "Foreign Minister", "Defense Minister", "Defence Minister", "Finance Minister", "Minister",
-    "Secretary of State", "Secretary of Defense", "Defense Secretary", "Secretary", "Attorney General",
-    "Gen.", "General", "Lt.", "Lt. Gen.", "Maj. Gen.", "Brig. Gen.", "Col.", "Maj.", "Adm.", "Admiral",
-    "Sgt.", "Capt.", "Cmdr.", "Commander", "Sen.", "Senator", "Rep.", "Representative", "Gov.",
-    "Governor", "Mayor", "Judge", "Justice", "Chief Justice", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.",
-    "Professor", "King", "Queen", "Prince", "Crown Prince", "Princess", "Chancellor", "Ayatollah",
-    "Supreme Leader", "Pope", "Sheikh", "Speaker", "House Speaker", "Chairman", "Chairwoman",
-    "Ambassador", "Emperor", "Sultan", "Emir", "Leader", "Senate Majority Leader", "Former",
-    "Director", "F.B.I. Director", "FBI Director", "C.I.A. Director", "CIA Director", "Deputy Attorney General",
-    "Special Counsel", "Special Prosecutor", "Miss", "Sir", "Lady", "Lord", "Rev.", "Reverend", "Pres.",
-    "Majority Leader", "Minority Leader", "Senate Minority Leader", "House Minority Leader", "First Lady",
-    "Congressman", "Congresswoman", "Vice President-elect", "Deputy", "Agent", "Officer", "Detective",
-)
 _TITLE_RE = re.compile(
     r"^(?:(?:" + "|".join(re.escape(t) for t in sorted(PERSON_TITLES, key=len, reverse=True)) + r")\s+)+")
 #: Capitalised words that are not actors (calendar words, sentence adverbs, generic nouns).
@@ -70,9 +55,7 @@ NON_ACTOR = frozenset(["January", "February", "March", "April", "May", "June", "
 _LEADING_STOP = LEADING_WORDS  # framing.language: the stopwords, capitalised, plus sentence openers
 _CONNECTORS = ("of", "and", "al-", "el-", "bin", "ibn", "de", "da", "del", "la", "von", "van", "der", "&")
 _ORG_WORDS = frozenset(["Initiative", "Road", "Co.", "Company", "Corp.", "Corporation", "Inc.", "Ltd.", "Party", "Zone", "Sea", "River", "Gulf", "Ocean", "Council", "Parliament", "Ministry", "Army", "Forces", "Force", "University", "Bank", "Service", "Services", "Engineering", "Oil", "Group", "Network", "News", "Times", "Post", "Agency", "Department", "Committee", "Commission", "Court", "Union", "Organization", "Organisation", "Fund", "Institute", "Foundation", "Association", "League", "Front", "Movement", "Brigade", "Brigades", "Guard", "Guards", "Corps", "Navy", "Embassy", "Airlines", "Airways", "Motors", "Industries", "Holdings", "Media", "Press", "Journal", "Daily", "Street", "Square", "Field", "Province", "State", "States", "Republic", "Kingdom", "Island", "Islands", "Mountains", "Canal", "Strait", "Bay", "Coast", "Desert"])
-_ABBREV = frozenset({"Co", "Inc", "Corp", "Ltd", "Jr", "Sr", "St", "Mt", "Gen", "Lt", "Col", "Maj",
-                     "Adm", "Sgt", "Capt", "Sen", "Rep", "Gov", "Dr", "Mr", "Mrs", "Ms", "Prof", "Cmdr",
-                     "Brig"})
+_ABBREV = ABBREVIATIONS  # framing.names
 _CAP_TOKEN = re.compile(r"[A-Z](?:\.[A-Z])+\.|[A-Z][\w\-]*(?:['’][A-Z][\w\-]*)*\.?")
 _SPEECH_VERBS = (
     "said", "says", "say", "told", "tells", "tell", "claimed", "claims", "claim", "called", "calls",
@@ -555,7 +538,7 @@ def _resolve(cands: list[_Cand]) -> tuple[list[str], dict[str, str]]:
 
 
 #: words of person titles and roles a found name may carry before a user target's surname
-_TITLE_WORDS = frozenset(w for t in PERSON_TITLES for w in t.split()) | {"Sheriff", "Rep", "Sen", "Gov", "Lt"}
+_TITLE_WORDS = TITLE_WORDS  # framing.names
 
 
 def _link_user(found: Iterable[str], user: Mapping[str, Sequence[str]]) -> dict[str, str]:
