@@ -103,6 +103,7 @@ def test_cache_unwritable_dir_warns_once(tmp_path: Path, caplog, monkeypatch) ->
     c = Cache(blocker, {"v": 1})
     lg = logging.getLogger("framing")  # the CLI's setup_logging may have replaced its handlers
     monkeypatch.setattr(lg, "handlers", [caplog.handler])
+    monkeypatch.setattr(lg, "propagate", False)  # else caplog's root handler sees it twice (run alone)
     monkeypatch.setattr(lg, "level", logging.WARNING)
     c.put("ab" * 32, {"id": "x"})
     c.put("cd" * 32, {"id": "y"})
