@@ -92,11 +92,6 @@ def test_batch_read_records() -> None:
     assert items[5].targets == {"Acme": ["ACME", "Acme Inc."]} and items[5].text == "anonymous"
 
 
-def test_batch_merge_targets() -> None:
-    assert b.merge_targets(None, None) is None
-    assert b.merge_targets({"A": ["a"], "B": []}, {"A": ["x"]}) == {"A": ["x"], "B": []}
-
-
 # -- processing (real encoder) ----------------------------------------------------------------
 @pytest.mark.model
 def test_batch_keeps_going_past_corrupt_files(tmp_path: Path, pipeline) -> None:  # type: ignore[no-untyped-def]

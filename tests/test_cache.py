@@ -49,6 +49,40 @@ def test_cache_fingerprint_follows_scorers_and_lexicons(tmp_path: Path) -> None:
     assert with_lex["lexicons"] and with_lex != base
 
 
+def test_encoder_identity_is_the_report_name_and_the_cache_key(tmp_path: Path, monkeypatch, encoder) -> None:  # type: ignore[no-untyped-def]
+    """One identity (``encoder.identity``): the name a report gives and what the batch report
+    cache and the training feature cache key on, so bumping a build recipe misses both."""
+    from framing import quantize
+    from framing.encoder import identity
+    from framing.train import features
+
+    assert encoder.name == identity() == "minilm-int8"
+    q8 = Pipeline(["sentiment"], model="minilm-q8")
+    assert fingerprint(q8)["encoder"] == identity("minilm-q8") == f"minilm-q8.{quantize.RECIPE}"
+    key = Cache.for_pipeline(tmp_path, q8).key(doc())
+    monkeypatch.setattr(quantize, "RECIPE", "v99")  # a recipe bump
+    assert fingerprint(q8)["encoder"] == "minilm-q8.v99"
+    assert Cache.for_pipeline(tmp_path, q8).key(doc()) != key
+    # a local model directory: its weights' digest is part of the identity
+    d = tmp_path / "model"
+    d.mkdir()
+    (d / "model.safetensors").write_bytes(b"one")
+    first = identity(str(d))
+    assert first.startswith(f"torch:{d}@")
+    from framing.cache import dir_digest
+
+    dir_digest.cache_clear()
+    (d / "model.safetensors").write_bytes(b"two")
+    assert identity(str(d)) != first
+    # the feature cache: same texts, another identity -> another file
+    monkeypatch.setenv("FRAMING_FEATURE_CACHE", str(tmp_path / "features"))
+    monkeypatch.setattr(features, "_ENCODER", encoder)
+    features.encode_cached(["The council met."], "t", with_states=False)
+    monkeypatch.setattr(encoder, "name", "minilm-int8.v2")
+    features.encode_cached(["The council met."], "t", with_states=False)
+    assert len(list((tmp_path / "features").glob("t-*.npz"))) == 2
+
+
 def test_cache_roundtrip_and_corrupt_entries(tmp_path: Path) -> None:
     c = Cache(tmp_path, {"v": 1})
     k = c.key(doc())
@@ -69,6 +103,7 @@ def test_cache_unwritable_dir_warns_once(tmp_path: Path, caplog, monkeypatch) ->
     c = Cache(blocker, {"v": 1})
     lg = logging.getLogger("framing")  # the CLI's setup_logging may have replaced its handlers
     monkeypatch.setattr(lg, "handlers", [caplog.handler])
+    monkeypatch.setattr(lg, "propagate", False)  # else caplog's root handler sees it twice (run alone)
     monkeypatch.setattr(lg, "level", logging.WARNING)
     c.put("ab" * 32, {"id": "x"})
     c.put("cd" * 32, {"id": "y"})

@@ -19,6 +19,9 @@ def test_lexicon_normalize_inflections() -> None:
     assert normalize("Crimes") == normalize("crime")
     assert normalize("bullied") == normalize("bully")
     assert normalize("Trump’s") == normalize("trump")
+    # inflection only: derived words stay apart (a full stemmer such as Snowball merges these)
+    for a, b in (("organization", "organ"), ("university", "universe"), ("radical", "radicalism")):
+        assert normalize(a) != normalize(b), (a, b)
 
 
 def test_lexicon_multiword_longest_match() -> None:

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from framing.errors import UsageError
 from framing.load import load, load_text
 from framing.segment import segment
-from framing.targets import (
-    find_targets,
-    load_targets_file,
-    normalize_user_targets,
-    parse_target_spec,
-)
+from framing.targets import find_targets
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_2cd8e75922315d1a.txt"
 
@@ -115,21 +108,6 @@ def test_targets_user_targets_add_and_override() -> None:
     assert ts2.get("United States") is not None
     ts3 = find_targets(a, {"Acme Corp": ["Acme"]})  # user targets are listed even if absent
     assert ts3.get("Acme Corp") is not None and ts3.get("Acme Corp").mentions == 0
-
-
-def test_targets_parse_spec_and_files(tmp_path: Path) -> None:
-    assert parse_target_spec("United States=U.S., Washington") == ("United States", ["U.S.", "Washington"])
-    assert parse_target_spec("Trump") == ("Trump", [])
-    with pytest.raises(UsageError):
-        parse_target_spec("=U.S.")
-    j = tmp_path / "t.json"
-    j.write_text(json.dumps({"United States": ["U.S.", "Washington"]}))
-    assert load_targets_file(j) == {"United States": ["U.S.", "Washington"]}
-    t = tmp_path / "t.toml"
-    t.write_text('[targets]\n"United States" = ["U.S.", "Washington"]\nIran = []\n')
-    assert load_targets_file(t) == {"United States": ["U.S.", "Washington"], "Iran": []}
-    assert normalize_user_targets([{"name": "Iran", "aliases": ["Tehran"]}, "Iraq=Baghdad"]) == {
-        "Iran": ["Tehran"], "Iraq": ["Baghdad"]}
 
 
 def test_targets_grouped_surface_regex_finds_what_the_flat_alternation_finds(seed_text: str) -> None:

@@ -27,7 +27,7 @@ import logging
 import re
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
@@ -35,6 +35,7 @@ from typing import IO, Any
 from .deadline import Deadline, TimedOut, check
 from .errors import ExitCode, FramingError, InputError, UsageError
 from .gates import GateResult, Gates
+from .target_specs import merge
 
 log = logging.getLogger("framing")
 
@@ -111,7 +112,7 @@ def read_records(stream: IO[str] | IO[bytes] | Iterable[str | bytes],
     A line that is not a valid record (not UTF-8, not JSON, no ``text``) becomes an error item
     (id: the record's id where it has one, else ``SOURCE:LINE``); blank lines are skipped.
     """
-    from .target_specs import from_value
+    from .target_specs import normalize
 
     for lineno, raw in enumerate(stream, 1):
         where = f"{source}:{lineno}"
@@ -146,7 +147,7 @@ def read_records(stream: IO[str] | IO[bytes] | Iterable[str | bytes],
             fmt = rec.get("format")
             if fmt is not None and fmt not in ("txt", "md", "html"):
                 raise InputError(f"record \"format\" must be txt, md or html: {rid}")
-            targets = from_value(rec.get("targets"), f"record {rid}") or None
+            targets = normalize(rec.get("targets"), f"record {rid}") or None
             outlet = rec.get("outlet")
             if outlet is not None and not isinstance(outlet, str):
                 raise InputError(f"record \"outlet\" is not a string: {rid}")
@@ -226,13 +227,6 @@ class _Work:
     targets: Any
     key: str | None
     prep_s: float = 0.0  # seconds spent loading and segmenting (counts toward --timeout)
-
-
-def merge_targets(common: Mapping[str, list[str]] | None,
-                  own: Mapping[str, list[str]] | None) -> dict[str, list[str]] | None:
-    """Run-wide ``--target``s plus a record's own (the record wins for the same name)."""
-    out = {**(common or {}), **(own or {})}
-    return out or None
 
 
 #: Unordered runs set aside at most this many long articles (a group's worth of sentences or
@@ -323,7 +317,7 @@ def _prepare(item: Item, options: BatchOptions, cache: Any) -> Outcome | _Work:
             doc = replace(doc, title=item.title)
         if item.outlet:
             doc = replace(doc, outlet=item.outlet)
-        targets = merge_targets(options.targets, item.targets)
+        targets = merge(options.targets, item.targets)
         key = None
         if cache is not None:
             key = cache.key(doc, targets)

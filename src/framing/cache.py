@@ -3,11 +3,12 @@
 An entry is keyed by ``sha256(fingerprint, format, title, targets, text)``. The *fingerprint*
 names everything else that can change a report:
 
-* ``framing`` version and a digest of the framing source files loaded for the run (the
-  pipeline, segmentation, aggregation, JSON and the scorers in use: editing one of them,
-  e.g. a scorer whose ``version`` was bumped, invalidates the cache);
-* the encoder id as ``Pipeline.provenance()`` reports it (computed without loading the encoder,
-  so that a fully cached run never loads the model), plus a digest of a ``--model DIR``;
+* ``framing`` version and a digest of the framing source that shapes reports (every stage and
+  the scorers in use, ``code_digest``: editing one of them, e.g. a scorer whose ``version`` was
+  bumped, invalidates the cache);
+* the encoder's identity, ``encoder.identity()``: the name ``Pipeline.provenance()`` reports,
+  with its recipe (``minilm-q8.v2``) or weights digest (``torch:DIR@sha``), computed without
+  loading the encoder so that a fully cached run never loads the model;
 * each scorer's ``name``/``version`` and the scorer options;
 * a digest of every file under ``models/`` (heads and lexicons) and of each ``--lexicon`` file.
 
@@ -69,28 +70,24 @@ def dir_digest(path: str, pattern: str = "*", skip: frozenset[str] = frozenset()
 
 
 def code_digest() -> str:
-    """Digest of the framing source that shapes reports: the modules loaded once the scorers are
-    built (the pipeline, segmentation, aggregation, JSON and each scorer with what it imports);
-    other scorers' and training code does not invalidate the cache."""
-    import importlib
+    """Digest of the framing source that shapes reports: every module of the package except
+    ``NOT_REPORT_CODE``, training and evaluation code, and of ``scorers/`` only the scorers built
+    for the run (call it after building them). Files, not imported modules: a stage imported
+    lazily on the first article (targets, profile) must count in a fresh run's fingerprint."""
     import sys
 
-    for name in ("pipeline", "segment", "load", "aggregate", "render.json"):
-        importlib.import_module(f"framing.{name}")
     pkg = Path(__file__).resolve().parent
     files = []
-    for mod in list(sys.modules.values()):
-        f = getattr(mod, "__file__", None)
-        if not f or not str(getattr(mod, "__name__", "")).startswith("framing"):
-            continue
-        path = Path(f).resolve()
-        if not path.is_relative_to(pkg):
-            continue
+    for path in pkg.rglob("*.py"):
         rel = path.relative_to(pkg).as_posix()
-        if rel not in NOT_REPORT_CODE and not rel.startswith("train/"):
-            files.append(rel)
+        if rel in NOT_REPORT_CODE or rel.split("/")[0] in ("train", "evaluation"):
+            continue
+        if rel.startswith("scorers/") and rel != "scorers/__init__.py" \
+                and f"framing.scorers.{path.stem}" not in sys.modules:
+            continue
+        files.append(rel)
     h = hashlib.sha256()
-    _hash_files(h, pkg, [pkg / r for r in sorted(set(files))])
+    _hash_files(h, pkg, [pkg / r for r in sorted(files)])
     return h.hexdigest()[:16]
 
 
@@ -104,20 +101,10 @@ def models_digest() -> str:
 
 
 def encoder_id(pipe: Any) -> str:
-    """The encoder name ``pipe.provenance()`` will report, without loading the encoder."""
-    if getattr(pipe, "_encoder", None) is not None:
-        return str(pipe.encoder.name)
-    from .encoder import DEFAULT_MODEL, resolve_device
+    """The encoder's identity as reports give it (``encoder.identity``), without loading it."""
+    from .encoder import identity
 
-    model, device = pipe.model, pipe.device
-    if device == "auto":
-        device = resolve_device("auto")
-    if model in (None, "", DEFAULT_MODEL) and device == "cpu":
-        return str(DEFAULT_MODEL)
-    if model in (None, "", DEFAULT_MODEL, "torch"):
-        return "minilm-fp32"
-    extra = f"@{dir_digest(str(model))}" if Path(model).exists() else ""
-    return f"torch:{model}{extra}"
+    return identity(pipe.model, pipe.device)
 
 
 def fingerprint(pipe: Any) -> dict[str, Any]:

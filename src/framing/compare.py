@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from .names import TITLES
 from .report.profile import _score, _sentences, _words, dominant_frames, loaded_of
 from .report.vocab import frame_name
 
@@ -210,8 +211,7 @@ def _strip_title_word(form: str) -> str:
     return rest if rest and (first.endswith(".") or first in _NAME_TITLES) else form
 
 
-_NAME_TITLES = frozenset({"President", "Senator", "Governor", "General", "Director", "Secretary", "Judge",
-                          "Justice", "Speaker", "Mayor", "Miss", "Representative", "Chairman", "Chairwoman"})
+_NAME_TITLES = TITLES  # framing.names: one title vocabulary
 
 
 def _report_words(report: Report) -> int:

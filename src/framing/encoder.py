@@ -174,7 +174,7 @@ class OnnxEncoder(_TokenizedEncoder):
 
 
 class TorchEncoder(_TokenizedEncoder):
-    def __init__(self, model: str, device: str = "cpu", offline: bool = True) -> None:
+    def __init__(self, model: str, device: str = "cpu", offline: bool = True, *, name: str) -> None:
         import torch
         import transformers
         from transformers import AutoModel, AutoTokenizer
@@ -211,7 +211,7 @@ class TorchEncoder(_TokenizedEncoder):
         self.torch = torch
         self.device = device
         self.dim = int(self.model.config.hidden_size)
-        self.name = f"torch:{model}"
+        self.name = name  # encoder.identity(): the one place an encoder's identity is decided
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         torch = self.torch
@@ -257,38 +257,75 @@ def check_model_dir(model: str) -> None:
         raise ModelError(f"model directory not found: {model}", hint)
 
 
+def _choice(model: str | None, device: str) -> tuple[str, str]:
+    """What ``load_encoder(model, device)`` builds: ``(kind, arg)`` with kind ``int8`` (the
+    default ONNX encoder), ``q8``, ``ft`` (ONNX variants, on the CPU) or ``torch`` (arg: the
+    model directory or hub id)."""
+    if model in (None, "", DEFAULT_MODEL) and device in ("cpu", "auto"):
+        if device == "cpu" or resolve_device("auto") != "cuda":
+            return "int8", DEFAULT_MODEL
+    elif model in ("minilm-q8", "minilm-ft") and device in ("cpu", "auto"):
+        return ("q8" if model == "minilm-q8" else "ft"), model
+    if model in (None, "", DEFAULT_MODEL, "torch"):
+        return "torch", str(_packaged_dir())
+    return "torch", str(model)
+
+
+def _identity(kind: str, arg: str) -> str:
+    if kind == "int8":
+        return DEFAULT_MODEL
+    if kind == "q8":
+        from . import quantize
+
+        return f"{quantize.NAME}.{quantize.RECIPE}"
+    if kind == "ft":  # experimental, issue 13
+        from . import encoder_ft
+
+        return f"{encoder_ft.NAME}.{encoder_ft.RECIPE}.{encoder_ft.digest()[:8]}"
+    if arg == str(_packaged_dir()):
+        return "minilm-fp32"
+    path = Path(arg).expanduser()
+    if path.is_dir():
+        from .cache import dir_digest
+
+        return f"torch:{arg}@{dir_digest(str(path))}"
+    return f"torch:{arg}"
+
+
+def identity(model: str | None = None, device: str = "cpu") -> str:
+    """The encoder's identity, the one place it is decided: its name plus its build recipe
+    (``minilm-q8.v2``), artifact digest (``minilm-ft.v1.<sha>``) or weights digest
+    (``torch:DIR@<sha>``). Reports name the encoder by it (``Encoder.name``) and every cache key
+    carries it (the batch report cache, the training feature cache), so bumping a recipe or
+    changing weights never meets a stale entry. Computed without loading the encoder."""
+    return _identity(*_choice(model, device))
+
+
 def load_encoder(model: str | None = None, device: str = "cpu", threads: int | None = None,
                  offline: bool = True) -> Encoder:
     """The default int8 ONNX encoder, ``minilm-q8`` (int8 arithmetic), or a torch encoder for
-    ``--model torch|DIR|HUB_ID``.
+    ``--model torch|DIR|HUB_ID``; its ``name`` is :func:`identity`.
 
     ``device="cuda"`` always takes the torch path (the packaged weights in fp32 on the GPU).
     """
     tok = _packaged_dir() / "tokenizer.json"
-    if model in (None, "", DEFAULT_MODEL) and device in ("cpu", "auto"):
-        if device == "auto" and resolve_device("auto") == "cuda":
-            return TorchEncoder(str(_packaged_dir()), "cuda", offline)
-        return OnnxEncoder(int8_model_path(), tok, threads, name=DEFAULT_MODEL)
-    if model == "minilm-q8" and device in ("cpu", "auto"):
+    kind, arg = _choice(model, device)
+    if kind == "int8":
+        return OnnxEncoder(int8_model_path(), tok, threads, name=_identity(kind, arg))
+    if kind == "q8":
         from . import quantize
 
-        return OnnxEncoder(quantize.build(), tok, threads, name=f"{quantize.NAME}.{quantize.RECIPE}")
-    if model == "minilm-ft" and device in ("cpu", "auto"):  # experimental, issue 13: no head reads it yet
+        return OnnxEncoder(quantize.build(), tok, threads, name=_identity(kind, arg))
+    if kind == "ft":  # experimental, issue 13: no head reads it yet
         from . import encoder_ft
 
-        path = encoder_ft.build()
-        return OnnxEncoder(path, tok, threads, name=f"{encoder_ft.NAME}.{encoder_ft.RECIPE}.{path.stem.split('-')[3][:8]}")
-    if model in (None, "", DEFAULT_MODEL, "torch"):
-        model = str(_packaged_dir())
-    check_model_dir(model)
+        return OnnxEncoder(encoder_ft.build(), tok, threads, name=_identity(kind, arg))
+    check_model_dir(arg)
     if threads:
         import torch
 
         torch.set_num_threads(threads)
-    enc = TorchEncoder(model, resolve_device(device), offline)
-    if model == str(_packaged_dir()):
-        enc.name = "minilm-fp32"
-    return enc
+    return TorchEncoder(arg, resolve_device(device), offline, name=_identity(kind, arg))
 
 
 def file_digest(path: Path, n: int = 12) -> str:

@@ -54,16 +54,22 @@ def checked_layers(art: Path | None = None) -> Path:
     return path
 
 
-def target_path(art: Path | None = None) -> Path:
-    import onnxruntime
-
+def digest(art: Path | None = None) -> str:
+    """sha256 of the three inputs (checked layers, packaged weights, int8 graph): the cache file
+    and the encoder's identity (``encoder.identity``) carry it."""
     from .encoder import _packaged_dir, file_digest, int8_model_path
-    from .resources import cache_dir
 
     key = "".join(file_digest(p) for p in (checked_layers(art), _packaged_dir() / "model.safetensors",
                                            int8_model_path()))
-    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    return cache_dir() / "encoders" / f"{NAME}-{RECIPE}-{digest}-ort{onnxruntime.__version__}.onnx"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def target_path(art: Path | None = None) -> Path:
+    import onnxruntime
+
+    from .resources import cache_dir
+
+    return cache_dir() / "encoders" / f"{NAME}-{RECIPE}-{digest(art)}-ort{onnxruntime.__version__}.onnx"
 
 
 def weight_names(model) -> dict[str, tuple[str, bool]]:  # type: ignore[no-untyped-def]

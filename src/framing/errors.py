@@ -25,7 +25,8 @@ EXIT_CODES: dict[ExitCode, str] = {
     ExitCode.OK: "OK",
     ExitCode.ERROR: "unexpected error (a bug): one line on stderr, rerun with `--traceback`",
     ExitCode.USAGE: "usage error: bad option, bad `--fail-on` expression or unknown gate metric, "
-                    "frame or target; a missing optional dependency",
+                    "frame or target; a bad `--target`, or a missing, unreadable or malformed "
+                    "`--targets-file`; a missing optional dependency",
     ExitCode.INPUT: "input error: missing, unreadable, binary, undecodable, empty or oversized "
                     "input; no prose found; a `framing render` file that is not a framing report",
     ExitCode.MODEL: "model error: a head, lexicon (shipped or `--lexicon`) or `--model` missing, "

@@ -50,6 +50,20 @@ class Article:
     sentences: tuple[Sentence, ...]
     quotes: tuple[tuple[int, int], ...] = ()  # char spans of quoted speech (inside the marks)
     meta: dict[str, Any] = field(default_factory=dict)
+    #: ``quotes_in``'s index, built once with the article: (starts, reach), reach[i] the furthest
+    #: end among quotes[:i + 1]; None when the quotes are not sorted by start
+    _quote_index: tuple[tuple[int, ...], tuple[int, ...]] | None = field(
+        default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        starts = [q[0] for q in self.quotes]
+        if any(b < a for a, b in pairwise(starts)):
+            return
+        reach, top = [], -1
+        for _, e in self.quotes:
+            top = max(top, e)
+            reach.append(top)
+        object.__setattr__(self, "_quote_index", (tuple(starts), tuple(reach)))
 
     def span(self, start: int, end: int) -> str:
         return self.text[start:end]
@@ -66,39 +80,15 @@ class Article:
         """The quote spans overlapping text[start:end] (article offsets, in ``quotes`` order).
 
         Same as filtering every quote, without the scan of all of them: a bisect over an index
-        built once per article when the quotes are sorted by start (as ``segment`` makes them),
+        built with the article when the quotes are sorted by start (as ``segment`` makes them),
         so per-sentence callers stay linear in the article's length.
         """
-        index = _quote_index(self)
-        if index is None:
+        if self._quote_index is None:
             return [q for q in self.quotes if q[0] < end and q[1] > start]
-        starts, reach = index
+        starts, reach = self._quote_index
         lo, hi = bisect_right(reach, start), bisect_left(starts, end)
         return [q for q in self.quotes[lo:hi] if q[0] < end and q[1] > start]
 
     def sentence_quotes(self) -> list[list[tuple[int, int]]]:
         """Per sentence, the quote spans overlapping it (article offsets, in ``quotes`` order)."""
         return [self.quotes_in(s.start, s.end) for s in self.sentences]
-
-
-#: (article, starts, reach) of the last few articles asked (``Article.quotes_in``); frozen,
-#: slotted articles cannot carry the index themselves.
-_QUOTE_INDEX: list[tuple[Article, list[int], list[int]]] = []
-
-
-def _quote_index(article: Article) -> tuple[list[int], list[int]] | None:
-    """Quote starts and reach (reach[i]: the furthest end among quotes[:i + 1]), or None when
-    the quotes are not sorted by start."""
-    for a, starts, reach in _QUOTE_INDEX:
-        if a is article:
-            return starts, reach
-    starts = [q[0] for q in article.quotes]
-    if any(b < a for a, b in pairwise(starts)):
-        return None
-    reach, top = [], None
-    for _, e in article.quotes:
-        top = e if top is None or e > top else top
-        reach.append(top)
-    _QUOTE_INDEX.insert(0, (article, starts, reach))
-    del _QUOTE_INDEX[4:]
-    return starts, reach

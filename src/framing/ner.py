@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from .names import ABBREVIATIONS, TITLES
+
 #: entity types the head predicts (spaCy/OntoNotes names)
 TYPES = ("PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW", "WORK_OF_ART")
 LABELS = ("O", *[f"{p}-{t}" for t in TYPES for p in ("B", "I")])
@@ -33,11 +35,6 @@ WORD_RE = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[-’'&]\w+)*|[^\w\s]")
 INITIALISM_RE = re.compile(r"(?:[A-Za-z]\.){2,}$")
 #: "(D-Mass.)", "R-Texas", "D-N.Y.", "I-Vt.": party and state after a legislator's name
 PARTY_STATE_RE = re.compile(r"\b[DRI]-(?:[A-Z][a-z]*\.?|(?:[A-Z]\.){2,}|[A-Z]{2})(?:\s?[A-Z][a-z]*\.?)?")
-#: titles before a name: never part of the entity (kept as a surface form by framing.targets)
-TITLES = frozenset(["Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Maj", "Adm", "Sgt", "Capt", "Cmdr", "Brig", "Pres", "President", "Vice", "Senator", "Representative", "Congressman", "Congresswoman", "Governor", "General", "Admiral", "Mayor", "Judge", "Justice", "Chief", "Secretary", "Minister", "Prime", "Chancellor", "Ambassador", "Speaker", "Chairman", "Chairwoman", "Director", "Attorney", "Deputy", "Former", "former", "Sir", "Dame", "Lord", "Lady", "Rev", "Reverend", "Father", "Sister", "Pope", "King", "Queen", "Prince", "Princess", "Sheikh", "Ayatollah", "Commissioner", "Sheriff", "Detective", "Officer", "Agent", "Professor", "Doctor"])
-_ABBREV_DOT = frozenset({"Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Maj",
-                         "Adm", "Sgt", "Capt", "Cmdr", "Brig", "Jr", "Sr", "St", "Inc", "Co", "Corp",
-                         "Ltd", "Mt", "Rev", "Pres"})
 N_ORTHO = 10
 
 
@@ -47,7 +44,7 @@ def words(text: str) -> list[tuple[int, int]]:
     for m in WORD_RE.finditer(text):
         s, e = m.span()
         w = text[s:e]
-        if e < len(text) and text[e] == "." and (w in _ABBREV_DOT or (len(w) == 1 and w.isupper()
+        if e < len(text) and text[e] == "." and (w in ABBREVIATIONS or (len(w) == 1 and w.isupper()
                                                                        and e + 1 < len(text))):
             e += 1  # "Mr.", "Jr.", a middle initial "B." (not a sentence-final capital)
         elif out and s < out[-1][1]:  # the dot already taken by an abbreviation
@@ -210,7 +207,7 @@ def clean_span(text: str, s: int, e: int, kind: str) -> tuple[int, int] | None:
 
 def _keeps_dot(span: str) -> bool:
     last = span.split()[-1]
-    return bool(INITIALISM_RE.search(last)) or last[:-1] in _ABBREV_DOT
+    return bool(INITIALISM_RE.search(last)) or last[:-1] in ABBREVIATIONS
 
 
 @lru_cache(maxsize=1)

@@ -36,43 +36,26 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
-from .errors import InputError, UsageError
+from .language import LEADING_WORDS
 from .model import Article
+from .names import ABBREVIATIONS, PERSON_TITLES, TITLE_WORDS
 from .scorers import Mention
+from .target_specs import normalize as normalize_user_targets  # the one parser of user targets
 
 #: Prominence weights: a title mention counts 3, a heading 1.5, a named mention 1, a pronoun 0.5.
 W_TITLE, W_HEADING, W_NAMED, W_PRONOUN = 3.0, 1.5, 1.0, 0.5
 
-#: Person titles stripped into aliases (longest first when matching).
-PERSON_TITLES = (
-    "President", "Vice President", "President-elect", "Prime Minister", "Deputy Prime Minister",
-    "Foreign Minister", "Defense Minister", "Defence Minister", "Finance Minister", "Minister",
-    "Secretary of State", "Secretary of Defense", "Defense Secretary", "Secretary", "Attorney General",
-    "Gen.", "General", "Lt.", "Lt. Gen.", "Maj. Gen.", "Brig. Gen.", "Col.", "Maj.", "Adm.", "Admiral",
-    "Sgt.", "Capt.", "Cmdr.", "Commander", "Sen.", "Senator", "Rep.", "Representative", "Gov.",
-    "Governor", "Mayor", "Judge", "Justice", "Chief Justice", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.",
-    "Professor", "King", "Queen", "Prince", "Crown Prince", "Princess", "Chancellor", "Ayatollah",
-    "Supreme Leader", "Pope", "Sheikh", "Speaker", "House Speaker", "Chairman", "Chairwoman",
-    "Ambassador", "Emperor", "Sultan", "Emir", "Leader", "Senate Majority Leader", "Former",
-    "Director", "F.B.I. Director", "FBI Director", "C.I.A. Director", "CIA Director", "Deputy Attorney General",
-    "Special Counsel", "Special Prosecutor", "Miss", "Sir", "Lady", "Lord", "Rev.", "Reverend", "Pres.",
-    "Majority Leader", "Minority Leader", "Senate Minority Leader", "House Minority Leader", "First Lady",
-    "Congressman", "Congresswoman", "Vice President-elect", "Deputy", "Agent", "Officer", "Detective",
-)
 _TITLE_RE = re.compile(
     r"^(?:(?:" + "|".join(re.escape(t) for t in sorted(PERSON_TITLES, key=len, reverse=True)) + r")\s+)+")
 #: Capitalised words that are not actors (calendar words, sentence adverbs, generic nouns).
 NON_ACTOR = frozenset(["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "New", "Year", "Eve", "Christmas", "Easter", "Ramadan", "I", "I'm", "I’m", "OK", "AM", "PM", "A.M.", "P.M.", "TV", "Internet", "Web", "God", "Arab", "Arabs", "Western", "Eastern", "Northern", "Southern", "European", "African", "Asian", "Latin", "Muslim", "Muslims", "Christian", "Christians", "Jewish", "Sunni", "Shia", "Shiite", "Catholic", "Protestant", "Parliament", "Embassy", "Government", "Cabinet", "State", "Co.", "Inc.", "Corp.", "Ltd.", "Co", "Inc"])
 #: Function/sentence-initial words dropped from the front of a capitalised run.
-_LEADING_STOP = frozenset(["The", "A", "An", "And", "But", "Or", "So", "Yet", "For", "Nor", "In", "On", "At", "By", "Of", "To", "From", "With", "Without", "As", "After", "Before", "Then", "This", "That", "These", "Those", "There", "Here", "It", "Its", "He", "She", "They", "We", "You", "His", "Her", "Their", "Our", "My", "Your", "When", "While", "If", "Although", "Though", "Because", "Since", "Until", "Unless", "Meanwhile", "However", "Despite", "Under", "Over", "Among", "Between", "Through", "During", "Even", "Also", "Only", "Just", "Still", "Now", "Later", "Earlier", "Today", "Yesterday", "Tomorrow", "Last", "Next", "Every", "Each", "All", "Some", "Many", "Most", "Several", "Few", "No", "Not", "Both", "Either", "Neither", "Such", "What", "Which", "Who", "Whom", "Whose", "Where", "Why", "How", "According", "Beginning", "Speaking", "Rather", "Instead", "Moreover", "Furthermore", "Indeed", "Thus", "Therefore", "Hence", "Nonetheless"])
+_LEADING_STOP = LEADING_WORDS  # framing.language: the stopwords, capitalised, plus sentence openers
 _CONNECTORS = ("of", "and", "al-", "el-", "bin", "ibn", "de", "da", "del", "la", "von", "van", "der", "&")
 _ORG_WORDS = frozenset(["Initiative", "Road", "Co.", "Company", "Corp.", "Corporation", "Inc.", "Ltd.", "Party", "Zone", "Sea", "River", "Gulf", "Ocean", "Council", "Parliament", "Ministry", "Army", "Forces", "Force", "University", "Bank", "Service", "Services", "Engineering", "Oil", "Group", "Network", "News", "Times", "Post", "Agency", "Department", "Committee", "Commission", "Court", "Union", "Organization", "Organisation", "Fund", "Institute", "Foundation", "Association", "League", "Front", "Movement", "Brigade", "Brigades", "Guard", "Guards", "Corps", "Navy", "Embassy", "Airlines", "Airways", "Motors", "Industries", "Holdings", "Media", "Press", "Journal", "Daily", "Street", "Square", "Field", "Province", "State", "States", "Republic", "Kingdom", "Island", "Islands", "Mountains", "Canal", "Strait", "Bay", "Coast", "Desert"])
-_ABBREV = frozenset({"Co", "Inc", "Corp", "Ltd", "Jr", "Sr", "St", "Mt", "Gen", "Lt", "Col", "Maj",
-                     "Adm", "Sgt", "Capt", "Sen", "Rep", "Gov", "Dr", "Mr", "Mrs", "Ms", "Prof", "Cmdr",
-                     "Brig"})
+_ABBREV = ABBREVIATIONS  # framing.names
 _CAP_TOKEN = re.compile(r"[A-Z](?:\.[A-Z])+\.|[A-Z][\w\-]*(?:['’][A-Z][\w\-]*)*\.?")
 _SPEECH_VERBS = (
     "said", "says", "say", "told", "tells", "tell", "claimed", "claims", "claim", "called", "calls",
@@ -124,82 +107,6 @@ class TargetSet:
 
     def __len__(self) -> int:
         return len(self.targets)
-
-
-# ----------------------------------------------------------------------------- user targets
-def parse_target_spec(spec: str) -> tuple[str, list[str]]:
-    """``"United States=U.S.,Washington"`` -> ("United States", ["U.S.", "Washington"]).
-
-    Raises:
-        UsageError: an empty name.
-    """
-    name, _, rest = spec.partition("=")
-    name = name.strip()
-    if not name:
-        raise UsageError(f"bad --target: {spec!r}", 'use NAME or NAME=ALIAS,ALIAS (e.g. "United States=U.S.,Washington")')
-    aliases = [a.strip() for a in rest.split(",") if a.strip()]
-    return name, aliases
-
-
-def normalize_user_targets(data: Any) -> dict[str, list[str]]:
-    """Accept {"name": [aliases]} / {"name": "a, b"} / [{"name":..,"aliases":[..]}] / ["N=a,b"] / "N=a,b".
-
-    A top-level ``{"targets": ...}`` wrapper (as in a TOML ``[targets]`` table) is unwrapped.
-
-    Raises:
-        UsageError: anything else.
-    """
-    if data is None:
-        return {}
-    if isinstance(data, Mapping) and set(data) == {"targets"}:
-        data = data["targets"]
-    out: dict[str, list[str]] = {}
-    if isinstance(data, str):
-        data = [data]
-    if isinstance(data, Mapping):
-        for name, aliases in data.items():
-            if isinstance(aliases, str):
-                aliases = [a.strip() for a in aliases.split(",") if a.strip()]
-            elif aliases is None:
-                aliases = []
-            if not isinstance(aliases, list | tuple) or not all(isinstance(a, str) for a in aliases):
-                raise UsageError(f"bad targets entry for {name!r}", "aliases must be a list of strings")
-            out.setdefault(str(name).strip(), []).extend(a.strip() for a in aliases if a.strip())
-        return out
-    if isinstance(data, list | tuple):
-        for item in data:
-            if isinstance(item, str):
-                n, a = parse_target_spec(item)
-            elif isinstance(item, Mapping) and "name" in item:
-                n, a = str(item["name"]).strip(), [str(x).strip() for x in item.get("aliases", [])]
-            else:
-                raise UsageError(f"bad targets entry: {item!r}", 'use {"name": ..., "aliases": [...]}')
-            out.setdefault(n, []).extend(a)
-        return out
-    raise UsageError("bad targets", 'give {"Name": ["alias", ...]}')
-
-
-def load_targets_file(path: str | Path) -> dict[str, list[str]]:
-    """Read user targets from a .toml or .json file (see ``normalize_user_targets``).
-
-    Raises:
-        InputError: missing or unparsable file.
-    """
-    p = Path(path)
-    try:
-        raw = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read targets file {path}: {exc.strerror or exc}") from None
-    try:
-        if p.suffix.lower() == ".toml":
-            import tomllib
-
-            data: Any = tomllib.loads(raw)
-        else:
-            data = json.loads(raw)
-    except ValueError as exc:
-        raise InputError(f"cannot parse targets file {path}: {exc}") from None
-    return normalize_user_targets(data)
 
 
 # ----------------------------------------------------------------------------- gazetteer
@@ -631,7 +538,7 @@ def _resolve(cands: list[_Cand]) -> tuple[list[str], dict[str, str]]:
 
 
 #: words of person titles and roles a found name may carry before a user target's surname
-_TITLE_WORDS = frozenset(w for t in PERSON_TITLES for w in t.split()) | {"Sheriff", "Rep", "Sen", "Gov", "Lt"}
+_TITLE_WORDS = TITLE_WORDS  # framing.names
 
 
 def _link_user(found: Iterable[str], user: Mapping[str, Sequence[str]]) -> dict[str, str]:

@@ -72,9 +72,9 @@ class BasilArticle:
 
     def targets_spec(self) -> dict[str, list[str]]:
         """The record's targets as ``framing batch`` reads them."""
-        from ..target_specs import from_value
+        from ..target_specs import normalize
 
-        return from_value(list(self.entities), self.id)
+        return normalize(list(self.entities), self.id)
 
     def record(self) -> dict[str, Any]:
         return {"id": self.id, "text": self.text, "title": self.title, "targets": list(self.entities)}

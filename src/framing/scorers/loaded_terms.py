@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..heads import Head, load_head
+from ..language import STOPWORDS
 from ..lexicon import EPISTEMIC_CATEGORIES, LOADED_CATEGORIES, Lexicon, lexicon_with, words
 from ..resources import artifact
 from . import Batch, ScorerConfig, register
@@ -39,82 +40,7 @@ CLASSES = ("none", "loaded", "name_calling")
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_LEXICON_MIX = 0.5
 #: Words that never start or end a detector-only span (function words inside long PTC spans).
-_EDGE_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "he",
-        "she",
-        "they",
-        "we",
-        "you",
-        "i",
-        "his",
-        "her",
-        "their",
-        "our",
-        "my",
-        "your",
-        "not",
-        "no",
-        "so",
-        "than",
-        "then",
-        "there",
-        "what",
-        "which",
-        "who",
-        "when",
-        "where",
-        "how",
-        "all",
-        "any",
-        "some",
-        "such",
-        "very",
-        "just",
-        "has",
-        "have",
-        "had",
-        "do",
-        "does",
-        "did",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-        "may",
-        "might",
-        "must",
-    ]
-)
+_EDGE_STOP = STOPWORDS  # framing.language: the one English stopword list
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ..language import STOPWORDS
 from . import Batch, Mention, ScorerConfig, register
 
 LABELS = ("against", "neutral", "favor")
@@ -38,7 +39,7 @@ EVIDENCE_WORDS = 3
 
 _PUNCT = "\"'“”‘’.,;:!?()[]{}—–-…"
 #: function words never reported as evidence (they carry position, not stance)
-_STOP = frozenset(["a", "an", "the", "and", "or", "but", "nor", "so", "yet", "for", "of", "to", "in", "on", "at", "by", "from", "with", "without", "as", "into", "onto", "over", "under", "than", "then", "that", "this", "these", "those", "there", "here", "is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "do", "does", "did", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "it", "its", "it's", "he", "him", "his", "she", "her", "they", "them", "their", "we", "us", "our", "you", "your", "i", "me", "my", "not", "no", "also", "just", "only", "even", "still", "now", "very", "more", "most", "much", "many", "some", "any", "all", "both", "each", "either", "neither", "such", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "if", "while", "although", "though", "because", "since", "until", "unless", "about", "after", "before", "between", "through", "during", "against", "among", "per", "via", "’s", "'s", "s"])
+_STOP = STOPWORDS  # framing.language: the one English stopword list
 
 
 def mention_span_pieces(offsets: np.ndarray, start: int, end: int) -> np.ndarray:
