@@ -191,6 +191,29 @@ def _participle(word: str) -> bool:
     return w.endswith(("ed", "en")) or w in _IRREGULAR or _harm(w)
 
 
+_POSSESSIVE = frozenset(["its", "his", "her", "their"])
+
+
+def _possessor_harmed(text: str, start: int, end: int) -> bool:
+    """The actor owns what suffers harm: a possessive ("its", "Iraq's") whose noun, one or two
+    words on, is the subject of a passive harm verb ("its water supply was cut off", "Iraq's
+    oil fields were bombed"). Only harm participles: "its troops were deployed" is not harm,
+    "Karstan's rulers are war criminals" is no passive."""
+    right = [m.group(0).lower() for m in _TOKEN.finditer(text, end)][:7]
+    if text[start:end].lower() not in _POSSESSIVE:
+        if not right or right[0] not in ("’s", "'s", "s"):
+            return False
+        right = right[1:]
+    for k in (1, 2):  # the owned noun: one or two words
+        if len(right) > k and right[k] in _BE and all(w.isalpha() and w not in _BE for w in right[:k]):
+            j = k + 1
+            while j < len(right) and (right[j].endswith("ly") or right[j] in ("being", "been", "not", "also")):
+                j += 1
+            w = right[j] if j < len(right) else ""
+            return _harm(w) and (w.endswith(("ed", "en")) or w in _IRREGULAR or w == "cut")
+    return False
+
+
 def mention_role(text: str, start: int, end: int) -> str:
     """agent | patient | mentioned: does the actor do harm, suffer it, or only appear?
 
@@ -227,6 +250,8 @@ def mention_role(text: str, start: int, end: int) -> str:
             k += 1
         if k < len(r) and _participle(r[k]) and r[k] not in ("seen", "known"):
             return "patient"
+    if _possessor_harmed(text, start, end):
+        return "patient"
     # the actor suffers harm: object of a harm word, possibly through a preposition
     lt = [w.lower() for w in left]
     j = len(lt) - 1
@@ -305,27 +330,21 @@ def effective_score(score: float, role: str | None) -> float:
     return max(score, 0.0) if role == "patient" else score
 
 
-def effective_probs(m: MentionStance) -> tuple[float, float, float, float]:
-    """(P(against), P(favor)) of the stance head, then of the slant head, as evidence of the
-    author's stance: a patient's P(against) counts 0 (harm suffered is not stance against the
-    sufferer; the role rule of ``effective_score`` on probabilities)."""
-    patient = m.role == "patient"
-    return (0.0 if patient else m.probs[0], m.probs[2],
-            0.0 if patient else m.slant[0], m.slant[2])
-
-
 def article_evidence(ms: list[MentionStance], rule: dict[str, Any]) -> tuple[float, float]:
     """(against, favor) evidence of the author's stance toward one target over the unit's
-    mentions of it: the mean over the author's (unquoted) mentions of
-    ``against_weight`` * P(against) + (1 - ``against_weight``) * P(against of the slant head),
-    and the same for favor with ``favor_weight``; roles applied (``effective_probs``). (0, 0)
-    without an unquoted mention."""
+    mentions of it. Against: the mean over the author's (unquoted) mentions where the actor is
+    not the patient of ``against_weight`` * P(against) of the stance head + (1 -
+    ``against_weight``) * P(against) of the slant head (harm suffered is no evidence against the
+    sufferer, either way: "sanctions on Iraq"); favor: the same over all the author's mentions
+    with ``favor_weight``. (0, 0) without an unquoted mention."""
     author = [m for m in ms if not m.quoted]
     if not author:
         return 0.0, 0.0
-    p = np.array([effective_probs(m) for m in author], np.float64).reshape(-1, 4).mean(0)
     wa, wf = rule["against_weight"], rule["favor_weight"]
-    return float(wa * p[0] + (1 - wa) * p[2]), float(wf * p[1] + (1 - wf) * p[3])
+    doing = [m for m in author if m.role != "patient"]
+    against = float(np.mean([wa * m.probs[0] + (1 - wa) * m.slant[0] for m in doing])) if doing else 0.0
+    favor = float(np.mean([wf * m.probs[2] + (1 - wf) * m.slant[2] for m in author]))
+    return against, favor
 
 
 def article_score(ms: list[MentionStance], rule: dict[str, Any]) -> float:
