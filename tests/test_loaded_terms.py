@@ -82,6 +82,36 @@ def test_result_shift_and_json() -> None:
     assert r.shifted(0) is r
 
 
+def test_join_listed_joins_a_weak_known_term_across_a_comma_only() -> None:
+    from framing.scorers.loaded_terms import join_listed
+
+    text = "built on plunder, looting and occupation, theft"
+    kept = [(9, 16, "loaded", 0.5, "lexicon")]  # "plunder"
+    looting = (18, 25, "loaded", 0.12, "lexicon")
+    theft = (42, 47, "loaded", 0.1, "lexicon")  # listed after "occupation", not after a kept term
+    assert text[9:16] == "plunder" and text[18:25] == "looting" and text[42:47] == "theft"
+    assert join_listed(text, kept, [looting, theft]) == [(9, 25, "loaded", 0.5, "lexicon")]
+    # listed before the reported term joins too; " and " does not join (a list's last item)
+    text2 = "looting, plunder and theft"
+    assert join_listed(text2, [(9, 16, "loaded", 0.5, "both")], [(0, 7, "loaded", 0.1, "lexicon"),
+                                                                 (21, 26, "loaded", 0.1, "lexicon")]
+                       ) == [(0, 16, "loaded", 0.5, "both")]
+    # an epistemic span never collects neighbours; nothing weak: spans unchanged
+    hedge = [(0, 7, "hedge", 1.0, "lexicon")]
+    assert join_listed("perhaps, looting", hedge, [(9, 16, "loaded", 0.1, "lexicon")]) == hedge
+    assert join_listed(text, kept, []) == kept
+
+
+@pytest.mark.model
+def test_listed_loaded_terms_are_one_span(encoder) -> None:  # type: ignore[no-untyped-def]
+    """A known loaded term too weak to report alone ("looting") joins the reported term it is
+    comma-listed with; an everyday word (weight 0) in the same list never does."""
+    a, b = _run(encoder, ["The old regime was built on plunder, looting and fear.",
+                          "The old regime was built on plunder, policy and fear."])
+    assert "plunder, looting" in {s.text for s in a.loaded}, a.loaded
+    assert {s.text for s in b.loaded} & {"plunder", "plunder, policy"} == {"plunder"}, b.loaded
+
+
 @pytest.fixture(scope="module")
 def encoder():  # type: ignore[no-untyped-def]
     from framing.encoder import load_encoder
@@ -149,7 +179,7 @@ def test_loaded_terms_on_seed_article(encoder) -> None:  # type: ignore[no-untyp
     assert any("imperialist" in f for f in found)
     assert not any(f in ("largest", "trading", "partner", "railway", "networks") for f in found)
     # issue 14: multiword terms as one span, everyday policy words never name-calling
-    for term in ("war crimes", "criminal actions", "rogue actions", "aggressive hostility", "piracy"):
+    for term in ("war crimes", "criminal actions", "rogue actions", "aggressive hostility", "piracy, looting"):
         assert term in found, (term, sorted(found))
     assert not found & {"policy", "position", "crisis", "crises", "sanctions"}, sorted(found)
 

@@ -28,6 +28,10 @@ def _role(text: str, name: str) -> str:
     ("Brooks attacked the village at dawn.", "Brooks", "agent"),
     ("Georgia and Armenia, were hit hard by the blockade.", "Georgia", "patient"),
     ("Georgia will host a regional summit on trade.", "Georgia", "mentioned"),
+    # the actor owns what suffers harm (a possessive, then a passive harm verb)
+    ("Georgia's oil fields were bombed overnight.", "Georgia", "patient"),
+    ("Georgia's troops were deployed to the border.", "Georgia", "mentioned"),
+    ("Georgia's rulers are war criminals.", "Georgia", "mentioned"),
 ])
 def test_mention_role_tells_doer_sufferer_and_bystander_apart(text: str, name: str, role: str) -> None:
     if "crackdown" in text:  # not every harm word is known: this one reads as only mentioned
@@ -116,3 +120,20 @@ def test_patient_negative_reading_counts_as_neutral() -> None:
     a = MentionStance("Iraq", 0, 4, "Iraq", -0.8, "against", (0.85, 0.1, 0.05), role="agent",
                       slant=(0.7, 0.2, 0.1))
     assert effective(a)[0] == pytest.approx(-0.8) and effective(a)[1] == pytest.approx(-0.6)
+
+
+CHIEF = (
+    "Over the past month, Police Chief Martin Cole has ordered dawn raids on forty homes.\n\n"
+    "Cole is a showman who invites television crews to film the raids. His reckless tactics "
+    "humiliate innocent families."
+)
+
+
+def test_pronoun_refers_to_a_user_target_that_reads_as_a_person() -> None:
+    """A record's target nothing in the article typed ("Martin Cole") still owns "His" when its
+    name reads as a person's, so the author's harshest sentence about it counts."""
+    _, t = _report(CHIEF, ["Martin Cole=Martin Cole,Cole"])
+    assert t["Martin Cole"]["mentions"] >= 3, t["Martin Cole"]
+    _, t = _report(CHIEF.replace("Martin Cole", "Eastgate Police Department").replace("Cole is", "Eastgate Police Department is"),
+                   ["Eastgate Police Department=Eastgate Police Department"])
+    assert t["Eastgate Police Department"]["mentions"] == 2, t["Eastgate Police Department"]  # not a person: "His" is not its

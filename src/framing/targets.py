@@ -16,7 +16,8 @@ No spaCy (its import alone costs ~5 s): targets come from
    gazetteer's default holder; the gazetteer's ``people`` give one canonical name across articles
    ("Donald J. Trump" -> "Donald Trump"); acronym -> full name; possessives -> the name;
 4. conservative pronoun coreference: he/him/his/she/her -> the most recent person mention in the
-   same or the previous sentence; its -> the only country/organisation mentioned earlier in the
+   same or the previous sentence (a user target nothing typed counts as a person when its name
+   reads as one, ``_is_person``); its -> the only country/organisation mentioned earlier in the
    same sentence; they/them/their -> a plural actor name ("Democrats", "Iranians") only when it is
    the only candidate in the same or the previous sentence;
 5. user targets (``--target "United States=U.S.,Washington"``, a TOML/JSON file, or a dict per
@@ -421,6 +422,14 @@ def _guess_kind(forms: Iterable[str], titled: bool) -> str:
 _NAME_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
 
 
+def _is_person(name: str, kinds: Mapping[str, str]) -> bool:
+    """Whether he/him/his/she/her may refer to ``name``: a person, or a user target nothing in
+    the article typed whose name reads as a person's ("Martin Cole": two or three capitalised
+    words, no organisation word; ``_guess_kind``)."""
+    kind = kinds.get(name)
+    return kind == "person" or (kind == "user" and _guess_kind([name], False) == "person")
+
+
 def _unit_order(c: _Cand) -> tuple[int, int, int]:
     return (0 if c.sent == -1 else 1 if c.sent < -1 else 2, c.sent if c.sent >= 0 else -c.sent, c.start)
 
@@ -692,8 +701,8 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
         for *_, n, _plural in named:
             named_counts[n] += 1
         for m in _PRON_PERSON.finditer(text):
-            before = [x for x in named if x[1] <= m.start() and kinds.get(x[2]) == "person"]
-            pool = before or [x for x in prev_named if kinds.get(x[2]) == "person"]
+            before = [x for x in named if x[1] <= m.start() and _is_person(x[2], kinds)]
+            pool = before or [x for x in prev_named if _is_person(x[2], kinds)]
             if pool:
                 mentions.append((m.start(), m.end(), pool[-1][2]))
                 pron_counts[pool[-1][2]] += 1

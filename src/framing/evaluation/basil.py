@@ -9,9 +9,10 @@ back: against/neutral/favor against the annotated neg/neu/pos. Metric: macro-F1 
 classes; an entity the pipeline never found counts as neutral.
 
 Split by event (``triplet-uuid``), never by article: events are ordered by the SHA-1 of their
-uuid and cut 60/20/20 into ``train`` (fits the article-level stance model,
-``framing.train.stance_article``), ``tune`` (its decision rule) and ``report`` (touched by
-nothing; its figure is the dev figure to quote). All figures are dev figures.
+uuid and cut 60/20/20 into ``train`` (fits the slant head of the article-level stance model,
+``framing.train.stance_article``, and, read with out-of-fold slant, helps tune its decision
+rule), ``tune`` (its decision rule) and ``report`` (touched by nothing; its figure is the dev
+figure to quote). All figures are dev figures.
 """
 
 from __future__ import annotations
@@ -167,8 +168,8 @@ def run() -> dict[str, Any]:
     out: dict[str, Any] = {
         "what": "BASIL author feeling per main entity (neg/neu/pos) from `framing batch` records with "
                 "the main entities as targets, article-level targets[].stance.author.label; split by "
-                "event (triplet-uuid, SHA-1 order 60/20/20); the article-level stance model is fit on "
-                "train and its decision rule tuned on tune; report is the dev figure to quote",
+                "event (triplet-uuid, SHA-1 order 60/20/20); the slant head is fit on train, the decision "
+                "rule tuned on train (out-of-fold slant) + tune; report is the dev figure to quote",
         "events": {k: len({a.event for a in v}) for k, v in parts.items()},
     }
     for name in ("tune", "report", "train"):

@@ -55,24 +55,37 @@ def effective_score(score: float, role: str | None) -> float:
     return max(score, 0.0) if role == "patient" else score
 
 
-def article_score(ms: list[MentionStance], rule: dict[str, Any]) -> float:
-    """The author's stance toward one target over the unit's mentions of it (article order):
-    mean slant + ``weight`` * (mean stance + lead stance) / 2 over the author's (unquoted)
-    mentions, roles applied (``effective``: harm suffered is not stance against; the means weigh
-    a mention where the actor does harm ``agent`` times); 0 without an unquoted mention."""
+def article_evidence(ms: list[MentionStance], rule: dict[str, Any]) -> tuple[float, float]:
+    """(against, favor) evidence of the author's stance toward one target over the unit's
+    mentions of it. Against: the mean over the author's (unquoted) mentions where the actor is
+    not the patient of ``against_weight`` * P(against) of the stance head + (1 -
+    ``against_weight``) * P(against) of the slant head (harm suffered is no evidence against the
+    sufferer, either way: "sanctions on Iraq"); favor: the same over all the author's mentions
+    with ``favor_weight``. (0, 0) without an unquoted mention."""
     author = [m for m in ms if not m.quoted]
     if not author:
-        return 0.0
-    eff = np.array([effective(m) for m in author], np.float64).reshape(-1, 2)
-    w = np.array([rule.get("agent", 1.0) if m.role == "agent" else 1.0 for m in author])
-    stance = (np.average(eff[:, 0], weights=w) + eff[:LEAD_MENTIONS, 0].mean()) / 2
-    return float(np.clip(np.average(eff[:, 1], weights=w) + rule["weight"] * stance, -1.0, 1.0))
+        return 0.0, 0.0
+    wa, wf = rule["against_weight"], rule["favor_weight"]
+    doing = [m for m in author if m.role != "patient"]
+    against = float(np.mean([wa * m.probs[0] + (1 - wa) * m.slant[0] for m in doing])) if doing else 0.0
+    favor = float(np.mean([wf * m.probs[2] + (1 - wf) * m.slant[2] for m in author]))
+    return against, favor
 
 
-def article_label(score: float, rule: dict[str, Any]) -> str:
-    if score <= rule["against"]:
+def article_score(ms: list[MentionStance], rule: dict[str, Any]) -> float:
+    """The author's stance toward one target as one number in [-1, 1]: favor evidence minus
+    against evidence (``article_evidence``); the label comes from ``article_label``."""
+    against, favor = article_evidence(ms, rule)
+    return float(np.clip(favor - against, -1.0, 1.0))
+
+
+def article_label(evidence: tuple[float, float], rule: dict[str, Any]) -> str:
+    """against when the against evidence reaches its threshold and beats the favor evidence's
+    margin over its own; favor when the favor evidence reaches its threshold; else neutral."""
+    against, favor = evidence[0] - rule["against"], evidence[1] - rule["favor"]
+    if against >= 0 and against >= favor:
         return "against"
-    if score >= rule["favor"]:
+    if favor >= 0:
         return "favor"
     return "neutral"
 
@@ -88,8 +101,10 @@ def article_rule() -> dict[str, Any] | None:
     return json.loads(path.read_text())["rule"] if path.exists() else None
 
 
-def _evidence_sentences(ms: list[MentionStance], label: str, context: Any) -> list[dict[str, Any]]:
-    """The sentences that weigh most toward ``label`` (for neutral: the strongest either way)."""
+def _evidence_sentences(ms: list[MentionStance], label: str, context: Any,
+                        rule: dict[str, Any]) -> list[dict[str, Any]]:
+    """The sentences that weigh most toward ``label`` (for neutral: the strongest either way):
+    each author mention weighs its favor minus against evidence under the rule."""
     sentences, article = context
     starts = [s.start for s in sentences]
     sign = {"against": -1.0, "favor": 1.0}.get(label)
@@ -97,7 +112,7 @@ def _evidence_sentences(ms: list[MentionStance], label: str, context: Any) -> li
     for m in ms:
         if m.quoted:
             continue
-        e = sum(effective(m))
+        e = article_score([m], rule)
         w = sign * e if sign is not None else abs(e)
         if w <= 0:
             continue
@@ -124,12 +139,12 @@ def _article_block(ms: list[MentionStance], context: Any) -> dict[str, Any] | No
     if not uses_article_rule(ms, [bisect.bisect_right(starts, m.start) for m in ms]):
         return None
     score = article_score(ms, rule)
-    label = article_label(score, rule)
+    label = article_label(article_evidence(ms, rule), rule)
     author = [m for m in ms if not m.quoted]
     return {"score": score, "label": label, "mentions": len(author),
             "mean": float(np.mean([m.score for m in author])) if author else 0.0,
             "roles": {r: sum(m.role == r for m in author) for r in ROLES},
-            "evidence": _evidence_sentences(ms, label, context) if context is not None else []}
+            "evidence": _evidence_sentences(ms, label, context, rule) if context is not None else []}
 # ---- end article stance ----------------------------------------------------------------------
 
 

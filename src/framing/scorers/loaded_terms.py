@@ -11,7 +11,8 @@ Two sources, one span list:
 A lexicon match of a loaded category is kept when ``LEXICON_MIX * weight + (1 - LEXICON_MIX) *
 detector`` reaches the emission threshold; words the detector alone flags are kept when their
 detector score does. Adjacent flagged words merge into one span ("rogue" + "actions"), and so do
-flagged words listed with a comma ("piracy, looting"). A lexicon entry of weight 0 marks an
+flagged words listed with a comma; a known loaded term too weak to be reported alone joins a
+reported one it is comma-listed with ("piracy, looting": ``join_listed``). A lexicon entry of weight 0 marks an
 everyday word (``policy``, ``crisis``) that is never flagged, by the detector either. Hedges
 and boosters come from the lexicon only and are never loaded language.
 
@@ -143,6 +144,7 @@ def combine(
 ) -> list[tuple[int, int, str, float, str]]:
     """Spans (start, end, category, score, source) from lexicon matches and detector word scores."""
     cands: list[tuple[int, int, str, float, str]] = []
+    weak: list[tuple[int, int, str, float, str]] = []  # known loaded terms below the bar
     covered: set[int] = set()
     for m in matches:
         cat, w = m.entry.category, m.entry.weight
@@ -164,6 +166,8 @@ def combine(
                 cands.append((m.start, m.end, cat, max(score, w), source))
         elif w > 0 and score >= threshold:  # weight 0: a neutral word, never loaded
             cands.append((m.start, m.end, cat, score, source))
+        elif w > 0 and cat in LOADED_CATEGORIES:
+            weak.append((m.start, m.end, cat, score, source))
     for i, (s, e, norm, sc, cat) in enumerate(wscores):
         if i in covered or sc < threshold or norm in _EDGE_STOP:
             continue
@@ -183,7 +187,33 @@ def combine(
         if merged and c[0] < merged[-1][1]:
             continue  # overlaps a kept span (lexicon matches never overlap each other)
         merged.append(c)
-    return merged
+    return join_listed(text, merged, weak)
+
+
+def join_listed(text: str, spans: list[tuple[int, int, str, float, str]],
+                weak: list[tuple[int, int, str, float, str]]) -> list[tuple[int, int, str, float, str]]:
+    """Known loaded terms too weak to report alone (a lexicon entry of a loaded category whose
+    score is under the emission threshold) join a reported loaded span they are listed with by a
+    comma, on either side: "piracy, looting" is one span where "piracy" is reported and
+    "looting" alone is not (a list of charges reads as one charge). The joined span keeps the
+    reported term's category and score. Works outward, so a longer list joins term by term."""
+    if not weak:
+        return spans
+    out = list(spans)
+    changed = True
+    while changed:
+        changed = False
+        for k, (s, e, cat, sc, src) in enumerate(out):
+            if cat not in LOADED_CATEGORIES:
+                continue
+            for ws, we, *_ in weak:
+                after = e <= ws and text[e:ws].strip() == "," and len(text[e:ws]) <= 2
+                before = we <= s and text[we:s].strip() == "," and len(text[we:s]) <= 2
+                if after or before:
+                    s, e = min(s, ws), max(e, we)
+                    out[k] = (s, e, cat, sc, src)
+                    changed = True
+    return out
 
 
 class LoadedTermsScorer:

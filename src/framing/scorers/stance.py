@@ -191,6 +191,29 @@ def _participle(word: str) -> bool:
     return w.endswith(("ed", "en")) or w in _IRREGULAR or _harm(w)
 
 
+_POSSESSIVE = frozenset(["its", "his", "her", "their"])
+
+
+def _possessor_harmed(text: str, start: int, end: int) -> bool:
+    """The actor owns what suffers harm: a possessive ("its", "Iraq's") whose noun, one or two
+    words on, is the subject of a passive harm verb ("its water supply was cut off", "Iraq's
+    oil fields were bombed"). Only harm participles: "its troops were deployed" is not harm,
+    "Karstan's rulers are war criminals" is no passive."""
+    right = [m.group(0).lower() for m in _TOKEN.finditer(text, end)][:7]
+    if text[start:end].lower() not in _POSSESSIVE:
+        if not right or right[0] not in ("’s", "'s", "s"):
+            return False
+        right = right[1:]
+    for k in (1, 2):  # the owned noun: one or two words
+        if len(right) > k and right[k] in _BE and all(w.isalpha() and w not in _BE for w in right[:k]):
+            j = k + 1
+            while j < len(right) and (right[j].endswith("ly") or right[j] in ("being", "been", "not", "also")):
+                j += 1
+            w = right[j] if j < len(right) else ""
+            return _harm(w) and (w.endswith(("ed", "en")) or w in _IRREGULAR or w == "cut")
+    return False
+
+
 def mention_role(text: str, start: int, end: int) -> str:
     """agent | patient | mentioned: does the actor do harm, suffer it, or only appear?
 
@@ -227,6 +250,8 @@ def mention_role(text: str, start: int, end: int) -> str:
             k += 1
         if k < len(r) and _participle(r[k]) and r[k] not in ("seen", "known"):
             return "patient"
+    if _possessor_harmed(text, start, end):
+        return "patient"
     # the actor suffers harm: object of a harm word, possibly through a preposition
     lt = [w.lower() for w in left]
     j = len(lt) - 1

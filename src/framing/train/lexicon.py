@@ -352,9 +352,10 @@ def build_lexicon(min_weight: float = MIN_WEIGHT) -> tuple[list[tuple[str, str, 
         have = entries.get(k)
         if have and have[2] >= weight:
             continue
-        if weight >= min_weight:
-            entries[k] = (have[0], have[1], weight) if have else (term, cat, weight)
-            stats["curated"] += 1
+        # kept even under min_weight: too weak to be reported alone, a curated term still joins a
+        # reported loaded term it is listed with ("piracy, looting": scorers.loaded_terms.join_listed)
+        entries[k] = (have[0], have[1], weight) if have else (term, cat, weight)
+        stats["curated"] += 1
     for term in NEUTRAL:
         entries[_key(term)] = (term, "loaded", 0.0)
     out = sorted(entries.values(), key=lambda e: (CATEGORIES.index(e[1]), -e[2], e[0]))
