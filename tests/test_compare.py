@@ -109,6 +109,10 @@ def test_cli_compare_json(runner) -> None:  # type: ignore[no-untyped-def]
     assert doc["schema"] == "framing/compare"
     assert len(doc["overview"]) == 2
     assert any(g["name"] == "United States" for g in doc["targets"])
+    # jsonl: the same document on one line (a pipeline appends one comparison per run)
+    line = runner.invoke(app, ["compare", str(ARTICLES[0]), str(ARTICLES[1]), "--format", "jsonl"])
+    assert line.exit_code == 0, line.stderr
+    assert line.stdout.count("\n") == 1 and json.loads(line.stdout) == doc
 
 
 def test_cli_compare_needs_two_articles(runner) -> None:  # type: ignore[no-untyped-def]

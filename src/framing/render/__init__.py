@@ -52,7 +52,7 @@ FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
     OutputFormat("json", report="framing.render.json:render_report",
                  compare="framing.render.json:render_compare"),
     OutputFormat("jsonl", report="framing.render.json:render_report_line",
-                 compare="framing.render.json:render_compare", batch="framing.batch:jsonl_writer"),
+                 compare="framing.render.json:render_compare_line", batch="framing.batch:jsonl_writer"),
     OutputFormat("csv", batch="framing.render.csv:csv_writer"),
     OutputFormat("html", report="framing.render.html:render_report",
                  compare="framing.render.html:render_compare", batch="framing.batch:html_writer"),

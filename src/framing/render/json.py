@@ -44,7 +44,14 @@ def render_report_line(report: dict[str, Any], options: Any = None) -> bytes:
 
 
 def render_compare(reports: list[dict[str, Any]], comparison: dict[str, Any], options: Any = None) -> str:
-    """``framing compare --format json|jsonl``: the comparison document (floats to 4 dp)."""
+    """``framing compare --format json``: the comparison document (floats to 4 dp)."""
     from ..report.model import Comparison, _round
 
     return dumps(Comparison.of(_round(comparison)).to_json())
+
+
+def render_compare_line(reports: list[dict[str, Any]], comparison: dict[str, Any], options: Any = None) -> str:
+    """``framing compare --format jsonl``: the same document on one line."""
+    from ..report.model import Comparison, _round
+
+    return dumps_line(Comparison.of(_round(comparison)).to_json())
