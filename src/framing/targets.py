@@ -209,6 +209,8 @@ _SING_DETS = frozenset({"the", "this", "that"})
 _NOT_SAME_GROUP = frozenset({"other", "some", "few", "several", "many", "most", "more", "such", "no",
                              "both", "each", "any", "all", "own", "same"})
 _APOS = "'’"
+#: prepositions that start a postmodifier: the head noun of a target comes before them
+_POSTMODIFIERS = frozenset({"for", "of", "on", "in", "to", "with", "against", "about", "from", "over"})
 
 
 def _phrase_re(form: str, flags: int = 0) -> re.Pattern[str]:
@@ -307,6 +309,8 @@ def _user_forms(user: Mapping[str, Sequence[str]], text: str, article: bool = Tr
                     if any(c.isupper() and not g.isupper() for g, c in zip(f, seen, strict=False)):
                         checks.setdefault(seen, "case")
         toks = re.sub(r"['’]s\b", "", name).split()
+        cut = next((i for i, t in enumerate(toks) if i and t in _POSTMODIFIERS), len(toks))
+        toks = toks[:cut]  # "joint tax rule for homosexual couples": the head is "rule"
         if len(toks) >= 2 and toks[-1].isalpha() and len(toks[-1]) > 2:
             heads[toks[-1].lower()].append(name)
     given_l = {f.casefold() for f in given}
@@ -321,12 +325,17 @@ def _user_forms(user: Mapping[str, Sequence[str]], text: str, article: bool = Tr
         if article and not lower and not name.split()[-1].islower():
             continue  # a proper name's last word ("Tea Party", "Supreme Court" written so)
         if article:
-            mods = {w.casefold() for w in re.sub(r"['’]s\b", "", name).split()[:-1]}
+            mods = {w.casefold() for w in re.sub(r"['’]s\b", "", name).split()}
             rx = re.compile(r"((?:[A-Z][\w.\-]*(?:['’]s)?\s+)+)(?i:" + "|".join(variants) + r")(?!\w)")
             other = False
             for m in rx.finditer(text):
-                words = [w for w in re.sub(r"['’]s\b", "", m.group(1)).split()
-                         if w[:1].isupper() and w not in LEADING_WORDS]
+                words: list[str] = []  # the run's words after the end of a sentence before it
+                for w in reversed(re.sub(r"['’]s\b", "", m.group(1)).split()):
+                    if w.endswith(".") and w not in TITLE_WORDS and w[:-1] not in _ABBREV \
+                            and not re.fullmatch(r"(?:[A-Z]\.)+", w):
+                        break
+                    if w not in LEADING_WORDS and w not in TITLE_WORDS:
+                        words.append(w)
                 if words and not {w.casefold() for w in words} <= mods:
                     other = True
                     break
