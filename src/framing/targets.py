@@ -21,7 +21,14 @@ No spaCy (its import alone costs ~5 s): targets come from
    same sentence; they/them/their -> a plural actor name ("Democrats", "Iranians") only when it is
    the only candidate in the same or the previous sentence;
 5. user targets (``--target "United States=U.S.,Washington"``, a TOML/JSON file, or a dict per
-   batch record), which add to or override the found ones.
+   batch record), which add to or override the found ones. A user target is linked to the
+   article's mentions of it (``_user_forms``, ``_link_user``): its name in another case
+   ("Republican Lawmakers" = "Republican lawmakers", "internet companies" = "Internet
+   companies"; a single capitalised word never lowercased: "Bush" is not "bush"), possessive =
+   attributive ("Obama's administration" = "Obama administration"), a common-noun head with a
+   determiner ("the administration", "the bill", "lawmakers") when no other user target and no
+   other "Capitalised <head>" of the article claims it, a found name up to case, accents,
+   titles, initials and short first names ("Charles E. Grassley" -> "Chuck Grassley").
 
 Mentions are reported per sentence with offsets relative to the sentence; ``quoted`` comes from
 the article's quote spans and ``speaker`` is the subject of a speech verb (said, called, told, ...)
@@ -32,6 +39,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +47,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-from .language import LEADING_WORDS
+from .language import LEADING_WORDS, STOPWORDS
 from .model import Article
 from .names import ABBREVIATIONS, PERSON_TITLES, TITLE_WORDS
 from .scorers import Mention
@@ -195,6 +203,157 @@ def _surface_regex(forms: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w.])(?:" + alt + r")(?![\w]|\.\w)")
 
 
+#: determiners before a singular common-noun head that make it a mention ("the administration")
+_SING_DETS = frozenset({"the", "this", "that"})
+#: words before a plural head that make it another group ("other lawmakers", "some lawmakers")
+_NOT_SAME_GROUP = frozenset({"other", "some", "few", "several", "many", "most", "more", "such", "no",
+                             "both", "each", "any", "all", "own", "same"})
+_APOS = "'’"
+#: prepositions that start a postmodifier: the head noun of a target comes before them
+_POSTMODIFIERS = frozenset({"for", "of", "on", "in", "to", "with", "against", "about", "from", "over"})
+
+
+def _phrase_re(form: str, flags: int = 0) -> re.Pattern[str]:
+    """``form`` as a whole-word pattern; whitespace as any whitespace, either apostrophe."""
+    parts = []
+    for ch in form:
+        parts.append(r"\s+" if ch.isspace() else "['’]" if ch in _APOS else re.escape(ch))
+    return re.compile(r"(?<![\w.])" + re.sub(r"(?:\\s\+)+", r"\\s+", "".join(parts)) + r"(?![\w]|\.\w)",
+                      flags)
+
+
+def _case_ok(given: str, seen: str) -> bool:
+    """Whether ``seen`` (the article's spelling) may name ``given`` (the user's): the same up to
+    case for a phrase of two words or more; a single word only gains capitals ("protesters" =
+    "Protesters", "Washington" = "WASHINGTON"), never loses them ("Bush" is not "bush")."""
+    if len(given.split()) >= 2:
+        return True
+    return all(not g.isupper() or c.isupper() for g, c in zip(given, seen, strict=False))
+
+
+def _number_forms(word: str) -> list[str]:
+    """A common noun and its other number: "lawmakers" -> ["lawmakers", "lawmaker"]."""
+    w = word.lower()
+    if w.endswith("ies") and len(w) > 4:
+        return [w, w[:-3] + "y"]
+    if w.endswith(("ses", "xes", "ches", "shes")):
+        return [w, w[:-2]]
+    if w.endswith("s") and not w.endswith("ss"):
+        return [w, w[:-1]]
+    if w.endswith("y") and w[-2:-1] not in "aeiou":
+        return [w, w[:-1] + "ies"]
+    return [w, w + ("es" if w.endswith(("s", "x", "ch", "sh")) else "s")]
+
+
+def _head_ok(text: str, s: int, e: int) -> bool:
+    """Whether a bare common-noun head at text[s:e] is a mention of the one user target with
+    that head: a singular after the/this/that ("the administration"), a plural after a function
+    word, punctuation or the start ("provided to lawmakers"), never after a modifier ("Democratic
+    lawmakers", "state officials") or "other"/"some" ("other lawmakers"); capitalised only at the
+    start of the sentence."""
+    word = text[s:e]
+    if word[:1].isupper() and not _is_sentence_start(text, s):
+        return False
+    m = re.search(r"(\S+)\s+$", text[:s])
+    prev = m.group(1) if m else ""
+    if prev and not prev[-1].isalnum():  # "said, lawmakers", "(lawmakers"
+        prev = "" if prev[-1] not in _APOS else prev
+    prev_l = prev.lower()
+    if word.lower().endswith("s") and not word.lower().endswith("ss"):
+        return not prev or (prev_l in STOPWORDS and prev_l not in _NOT_SAME_GROUP)
+    return prev_l in _SING_DETS
+
+
+def _standalone(text: str, s: int, e: int) -> bool:
+    """Whether text[s:e] is a whole name, not part of a longer capitalised one ("Social
+    Security" in "the Social Security Administration" or "Strengthen Social Security")."""
+    m = re.search(r"(\S+)\s+$", text[:s])
+    if m and m.group(1)[:1].isupper() and m.group(1)[-1].isalnum() and m.group(1) not in LEADING_WORDS:
+        return False
+    return not re.match(r"\s+(?:of\s+)?[A-Z]", text[e:])
+
+
+def _user_forms(user: Mapping[str, Sequence[str]], text: str, article: bool = True
+                ) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """The user targets with the forms ``text`` names them by, and the forms among them to check
+    per mention: ``"head"`` (a bare head, ``_head_ok``) or ``"case"`` (a form that gained
+    capitals, ``_standalone``).
+
+    * a name or alias as the article spells it, up to case (``_case_ok``) and apostrophe;
+    * possessive = attributive: "Obama's administration" <-> "Obama administration";
+    * the head noun of a multiword target ("Republican lawmakers" -> "lawmakers", "Obama
+      administration" -> "administration"), either number, when it is a common noun (lowercase
+      in the target or in the article), no other user target has that head, and (``article``)
+      the article writes no other "Capitalised <head>" ("Democratic lawmakers", "the Bush
+      administration"). ``article=False`` (one sentence, ``candidate_spans``) skips that check.
+
+    A form two user targets would gain is given to neither."""
+    given = {f for n, a in user.items() for f in (n, *a)}
+    gained: dict[str, set[str]] = defaultdict(set)
+    checks: dict[str, str] = {}
+    heads: dict[str, list[str]] = defaultdict(list)
+    for name, aliases in user.items():
+        forms = [name, *aliases]
+        for f in list(forms):
+            m = re.fullmatch(r"(.+?)['’]s\s+([a-z][\w-]*)", f)
+            if m:
+                forms.append(f"{m.group(1)} {m.group(2)}")
+            m = re.fullmatch(r"([A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)*)\s+([a-z][\w-]*)", f)
+            if m:
+                forms.append(f"{m.group(1)}'s {m.group(2)}")
+        for f in dict.fromkeys(forms):
+            for m in _phrase_re(f, re.IGNORECASE).finditer(text):
+                seen = m.group(0)
+                if seen not in given and _case_ok(f, seen):
+                    gained[seen].add(name)
+                    if any(c.isupper() and not g.isupper() for g, c in zip(f, seen, strict=False)):
+                        checks.setdefault(seen, "case")
+        toks = re.sub(r"['’]s\b", "", name).split()
+        cut = next((i for i, t in enumerate(toks) if i and t in _POSTMODIFIERS), len(toks))
+        toks = toks[:cut]  # "joint tax rule for homosexual couples": the head is "rule"
+        if len(toks) >= 2 and toks[-1].isalpha() and len(toks[-1]) > 2:
+            heads[toks[-1].lower()].append(name)
+    given_l = {f.casefold() for f in given}
+    for head, names in heads.items():
+        if len(names) != 1:
+            continue  # "Democratic lawmakers" and "Republican lawmakers": "lawmakers" is neither
+        name = names[0]
+        variants = _number_forms(head)
+        if any(v in given_l for v in variants):
+            continue
+        lower = {v for v in variants if re.search(r"(?<!\w)" + v + r"(?!\w)", text)}
+        if article and not lower and not name.split()[-1].islower():
+            continue  # a proper name's last word ("Tea Party", "Supreme Court" written so)
+        if article:
+            mods = {w.casefold() for w in re.sub(r"['’]s\b", "", name).split()}
+            rx = re.compile(r"((?:[A-Z][\w.\-]*(?:['’]s)?\s+)+)(?i:" + "|".join(variants) + r")(?!\w)")
+            other = False
+            for m in rx.finditer(text):
+                words: list[str] = []  # the run's words after the end of a sentence before it
+                for w in reversed(re.sub(r"['’]s\b", "", m.group(1)).split()):
+                    if w.endswith(".") and w not in TITLE_WORDS and w[:-1] not in _ABBREV \
+                            and not re.fullmatch(r"(?:[A-Z]\.)+", w):
+                        break
+                    if w not in LEADING_WORDS and w not in TITLE_WORDS:
+                        words.append(w)
+                if words and not {w.casefold() for w in words} <= mods:
+                    other = True
+                    break
+            if other:
+                continue
+        for v in variants:
+            for form in (v, v.capitalize()):
+                gained[form].add(name)
+                checks[form] = "head"
+    out = {n: list(a) for n, a in user.items()}
+    for form, names in gained.items():
+        if len(names) == 1:
+            out[next(iter(names))].append(form)
+        else:
+            checks.pop(form, None)
+    return out, checks
+
+
 @lru_cache(maxsize=32)
 def _surface_table(user_key: tuple[tuple[str, tuple[str, ...]], ...]
                    ) -> tuple[dict[str, _Surface], re.Pattern[str], frozenset[str]]:
@@ -344,16 +503,21 @@ def _split_name_list(text: str, s: int, e: int) -> list[tuple[int, int]]:
 
 
 def _candidates(unit: int, text: str, gaz: re.Pattern[str],
-                ents: Sequence[tuple[int, int, str]] | None = None
+                ents: Sequence[tuple[int, int, str]] | None = None,
+                checks: Mapping[str, str] | None = None
                 ) -> tuple[list[tuple[int, int, str]], list[_Cand], list[_Cand]]:
     """(gazetteer hits, strong candidates, weak candidates) of one unit.
 
     Strong candidates are the NER head's PERSON/ORG/GPE/NORP entities outside gazetteer hits
     (a person's entity is split at "and"/"&"/","). Weak ones are capitalised runs, used when no
     entities are given (the heuristic alone) and to catch a name the head missed that the
-    article names elsewhere.
+    article names elsewhere. A hit of a form ``checks`` names (``_user_forms``) counts only
+    where its check holds.
     """
-    gaz_hits = [(m.start(), m.end(), m.group(0)) for m in gaz.finditer(text)]
+    checks = checks or {}
+    gaz_hits = [(m.start(), m.end(), m.group(0)) for m in gaz.finditer(text)
+                if (ck := checks.get(m.group(0))) is None
+                or (_head_ok if ck == "head" else _standalone)(text, m.start(), m.end())]
     masked = list(text)
     for s, e, _ in gaz_hits:
         masked[s:e] = "#" * (e - s)
@@ -550,21 +714,41 @@ def _resolve(cands: list[_Cand]) -> tuple[list[str], dict[str, str]]:
 _TITLE_WORDS = TITLE_WORDS  # framing.names
 
 
+#: short forms of English first names: "Chuck Grassley" is "Charles E. Grassley"
+_SHORT_FIRST = {"chuck": "charles", "charlie": "charles", "dave": "david", "bill": "william",
+                "will": "william", "billy": "william", "bob": "robert", "rob": "robert", "bobby": "robert",
+                "mike": "michael", "jim": "james", "jimmy": "james", "joe": "joseph", "tom": "thomas",
+                "dick": "richard", "rick": "richard", "ted": "edward", "ed": "edward", "steve": "steven",
+                "dan": "daniel", "danny": "daniel", "chris": "christopher", "tony": "anthony",
+                "ben": "benjamin", "nick": "nicholas", "pat": "patrick", "jeff": "jeffrey", "ron": "ronald",
+                "don": "donald", "andy": "andrew", "matt": "matthew", "sam": "samuel", "alex": "alexander",
+                "greg": "gregory", "jerry": "gerald", "larry": "lawrence", "liz": "elizabeth",
+                "beth": "elizabeth", "kate": "katherine", "kathy": "katherine", "jen": "jennifer",
+                "sue": "susan", "peggy": "margaret", "meg": "margaret", "newt": "newton"}
+
+
+def _fold(word: str) -> str:
+    """A name word up to case, accents and short first names ("Raúl" = "Raul", "Dave" = "David")."""
+    w = "".join(ch for ch in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(ch))
+    return _SHORT_FIRST.get(w, w)
+
+
 def _link_user(found: Iterable[str], user: Mapping[str, Sequence[str]]) -> dict[str, str]:
     """Found names that name a user target (issue 14: a record's targets are bare names):
-    the same name up to case and punctuation ("Wal-Mart" = "Walmart"), or a person's name with
-    the user target's surname whose other words all belong to it ("Obama", "Anthony D. Weiner",
-    "Majority Leader Harry Reid" -> "Barack Obama", "Anthony Weiner", "Harry Reid"); a surname two
-    user targets share links to neither."""
+    the same name up to case, accents and punctuation ("Wal-Mart" = "Walmart", "Raúl Labrador" =
+    "Raul Labrador"), or a person's name with the user target's surname whose other words all
+    belong to it, up to accents and short first names ("Obama", "Anthony D. Weiner", "Majority
+    Leader Harry Reid", "Charles E. Grassley" -> "Barack Obama", "Anthony Weiner", "Harry Reid",
+    "Chuck Grassley"); a surname two user targets share links to neither."""
     def key(x: str) -> str:
-        return "".join(ch for ch in x.casefold() if ch.isalnum())
+        return "".join(ch for ch in _fold(x) if ch.isalnum())
 
     exact = {key(u): u for u in user}
     by_last: dict[str, list[str]] = defaultdict(list)
     for u in user:
         toks = u.split()
         if 2 <= len(toks) <= 4 and all(t[:1].isupper() for t in toks):
-            by_last[toks[-1]].append(u)
+            by_last[_fold(toks[-1])].append(u)
     out: dict[str, str] = {}
     for f in found:
         if f in user:
@@ -573,12 +757,12 @@ def _link_user(found: Iterable[str], user: Mapping[str, Sequence[str]]) -> dict[
             out[f] = exact[key(f)]
             continue
         toks = f.split()
-        pool = by_last.get(toks[-1], [])
+        pool = by_last.get(_fold(toks[-1]), []) if toks else []
         if len(pool) == 1:
-            own = set(pool[0].split())
-            rest = [t for t in toks[:-1] if t not in own and t not in _TITLE_WORDS
+            own = {_fold(t) for t in pool[0].split()}
+            rest = [t for t in toks[:-1] if _fold(t) not in own and t not in _TITLE_WORDS
                     and not re.fullmatch(r"[A-Z]\.?", t)]
-            if len(toks) == 1 or not rest or own <= set(toks):
+            if len(toks) == 1 or not rest or own <= {_fold(t) for t in toks}:
                 out[f] = pool[0]
     return out
 
@@ -591,10 +775,14 @@ def candidate_spans(index: int, text: str, user_targets: Mapping[str, Sequence[s
     from its NER entities and capitalised runs, and every pronoun. A long article's windows score
     stance on these before the article's targets are known (``Pipeline``), so no window keeps
     its token states waiting for the rest of the article."""
-    user = normalize_user_targets(user_targets)
-    _, gaz, _ = _surface_table(tuple((n, tuple(a)) for n, a in user.items()))
+    given = normalize_user_targets(user_targets)
+    _, gaz, _ = _surface_table(tuple((n, tuple(a)) for n, a in given.items()))
     hits, strong, weak = _candidates(index, text, gaz, entities)
     spans = {(s, e) for s, e, _ in hits} | {(c.start, c.end) for c in (*strong, *weak)}
+    # the forms find_targets may add to the user targets (``_user_forms``), wherever they occur
+    user, _ = _user_forms(given, text, article=False)
+    for form in {f for n, a in user.items() for f in a} - {f for n, a in given.items() for f in (n, *a)}:
+        spans.update((m.start(), m.end()) for m in _phrase_re(form).finditer(text))
     for rx in (_PRON_PERSON, _PRON_ITS, _PRON_PLURAL):
         spans.update((m.start(), m.end()) for m in rx.finditer(text))
     return sorted(spans)
@@ -616,9 +804,11 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
         A TargetSet: targets ranked by prominence, mentions per sentence (offsets relative to the
         sentence) with ``quoted`` and ``speaker`` filled where identifiable.
     """
-    user = normalize_user_targets(user_targets)
-    table, gaz, canonical = _surface_table(tuple((n, tuple(a)) for n, a in user.items()))
+    given = normalize_user_targets(user_targets)
     texts = [article.sentence_text(i) for i in range(len(article.sentences))]
+    # the forms this article names each user target by (case, possessive, common-noun head)
+    user, checks = _user_forms(given, article.text)
+    table, gaz, canonical = _surface_table(tuple((n, tuple(a)) for n, a in user.items()))
     units: list[tuple[int, str]] = [(i, t) for i, t in enumerate(texts)]
     if article.title_span:
         units.append((-1, article.text[slice(*article.title_span)]))
@@ -630,7 +820,8 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
     strong: list[_Cand] = []
     weak: list[_Cand] = []
     for u, t in units:
-        hits, st, wk = _candidates(u, t, gaz, entities[u] if entities is not None and u >= 0 else None)
+        hits, st, wk = _candidates(u, t, gaz, entities[u] if entities is not None and u >= 0 else None,
+                                   checks)
         gaz_hits[u] = hits
         strong.extend(st)
         weak.extend(wk)
@@ -743,7 +934,7 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
         prominence[n] += W_NAMED * k
     for n, k in pron_counts.items():
         prominence[n] += W_PRONOUN * k
-    user_aliases = {name: aliases for name, aliases in user.items()}
+    user_aliases = {name: aliases for name, aliases in given.items()}
     names = set(prominence) | set(user)
     targets = []
     for n in names:
