@@ -68,9 +68,10 @@ def run() -> dict[str, Any]:
     from ..load import load
     from ..pipeline import Pipeline
     from ..render.json import to_dict
+    from ._cli import MODEL
 
     spec = json.loads((readings_dir() / "readings.json").read_text(encoding="utf-8"))
-    pipe = Pipeline()
+    pipe = Pipeline(model=MODEL)
     held, total, by_type, misses = 0, 0, {}, []
     per_article = {}
     for name, art in sorted(spec["articles"].items()):
