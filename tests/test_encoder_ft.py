@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from framing import encoder_ft
 from framing.errors import ModelError
 
-ART = Path(__file__).resolve().parents[1] / "models" / "encoder-ft.v1"
+ART = Path(__file__).resolve().parents[1] / "models" / encoder_ft.ARTIFACT
 TEXTS = [
     "The senator's reckless scheme drew fierce criticism from Democrats on Tuesday.",
     "Iran said on Monday it would resume talks with European negotiators in Vienna.",
@@ -71,13 +72,13 @@ def test_build_is_idempotent_and_named_by_its_inputs(ft_path) -> None:  # type: 
 
     mtime = ft_path.stat().st_mtime_ns
     assert encoder_ft.build() == ft_path and ft_path.stat().st_mtime_ns == mtime
-    assert ft_path.name.startswith("minilm-ft-v1-") and ft_path.suffix == ".onnx"
+    assert ft_path.name.startswith(f"minilm-ft-{encoder_ft.RECIPE}-") and ft_path.suffix == ".onnx"
 
 
 def test_tampered_layers_are_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from framing import encoder_ft
 
-    art = tmp_path / "encoder-ft.v1"
+    art = tmp_path / encoder_ft.ARTIFACT
     shutil.copytree(ART, art)
     data = bytearray((art / "layers.safetensors").read_bytes())
     data[-1] ^= 0x01
@@ -129,3 +130,54 @@ def test_dev_halves_and_length_batches_are_deterministic() -> None:
     assert sorted(np.concatenate(a).tolist()) == list(range(500))
     # bucketed: a batch spans a narrow length range
     assert np.median([np.ptp(np.asarray(lens)[x]) for x in a]) <= 8
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_exported_heads_read_the_scorers_features_as_they_were_trained(ft_path, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``--export-heads``: the heads trained with the encoder, run on the ONNX encoder's output through
+    the scorers' own feature functions, give what the training forward pass gives on the torch model."""
+    import torch
+    from safetensors.torch import load_file
+
+    from framing.encoder import OnnxEncoder, _packaged_dir
+    from framing.heads import load_head
+    from framing.lexicon import load_lexicon
+    from framing.scorers.bias import bias_features
+    from framing.scorers.sentiment import head_inputs
+    from framing.scorers.stance import mention_features
+    from framing.train.finetune import Item, _run_layers, base_model, export_heads, forward, make_heads
+
+    models = Path(__file__).resolve().parents[1] / "models"
+    for name in ("sentiment.v1", "bias.v1", "stance.v1"):
+        shutil.copytree(models / name, tmp_path / name)
+    assert export_heads(ART, tmp_path) == ["sentiment.v1", "bias.v1", "stance.v1"]
+    ft = OnnxEncoder(ft_path, _packaged_dir() / "tokenizer.json", threads=1)
+    got = ft.encode(TEXTS)
+    text = TEXTS[0]
+    s = text.index("senator")
+    stance_in = mention_features(got.states[0], got.offsets[0], s, s + len("senator"))[None]
+    sent = load_head(tmp_path / "sentiment.v1")(head_inputs(got.pooled, TEXTS))[:, 0]
+    bias = load_head(tmp_path / "bias.v1")(bias_features(TEXTS, got, load_lexicon(models / "lexicon.v1.tsv", user=False)))[:, -1]
+    stance = load_head(tmp_path / "stance.v1")(stance_in)[0]
+
+    model = base_model()
+    model.load_state_dict({k: v.float() for k, v in load_file(str(ART / "layers.safetensors")).items()}, strict=False)
+    heads = make_heads(model.config.hidden_size)
+    heads.load_state_dict(load_file(str(ART / "heads.safetensors")))
+    cfg = json.loads((ART / "config.json").read_text())
+    n_low = min(cfg["trained_layers"])
+    for i, t in enumerate(TEXTS):
+        ids = torch.tensor([ft.tokenizer.encode(t).ids])
+        mask = torch.ones_like(ids)
+        with torch.inference_mode():
+            lower = _run_layers(model.encoder.layer[:n_low], model.embeddings(input_ids=ids), mask)[0].numpy()
+            item = Item(t, "test", "B", mentions=((s, s + len("senator"), 0),) if i == 0 else ())
+            out = forward(model.encoder.layer[n_low:], heads, [lower], [item], [got.offsets[i]])
+        scale = json.loads((tmp_path / "sentiment.v1" / "config.json").read_text())["meta"]["scale"]
+        assert sent[i] == pytest.approx(float(np.clip(out.sentiment[0] * 4.0 / scale, -1, 1)), abs=1e-3)
+        thr = cfg["thresholds"]["bias"]
+        want = 1 / (1 + np.exp(-(float(out.bias[0]) - np.log(thr / (1 - thr)))))
+        assert bias[i] == pytest.approx(want, abs=1e-3)
+        if i == 0:
+            assert stance == pytest.approx(torch.softmax(out.stance[0], 0).numpy(), abs=1e-3)

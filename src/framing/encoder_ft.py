@@ -1,8 +1,9 @@
 """``minilm-ft``: the fine-tuned encoder of issue 13, built from the packaged base weights plus the
-committed ``models/encoder-ft.v1/layers.safetensors`` (only the fine-tuned top layers, fp16).
+committed ``models/encoder-ft.v2/layers.safetensors`` (only the fine-tuned top layers, fp16).
 
-Opt-in and experimental: **no shipped head has been trained on its features** (the heads trained
-with it live in ``models/encoder-ft.v1/heads.safetensors`` and are not wired into the pipeline).
+Opt-in and experimental: **the shipped heads were not trained on its features** (the heads trained
+with it live in ``models/encoder-ft.v2/heads.safetensors``; ``python -m framing.train.finetune
+--export-heads DIR`` writes them into a copy of models/ for ``FRAMING_MODELS=DIR``).
 It exists so the recipe can be measured (``framing.train.finetune``) and its speed compared
 (``python -m framing.encoder_ft --bench``).
 
@@ -29,8 +30,8 @@ import numpy as np
 from .errors import ModelError
 
 NAME = "minilm-ft"
-ARTIFACT = "encoder-ft.v1"
-RECIPE = "v1"
+ARTIFACT = "encoder-ft.v2"
+RECIPE = "v2"
 
 
 def artifact_dir() -> Path:

@@ -1,4 +1,4 @@
-"""``python -m framing.evaluation [--json] [NAME ...]``: run end-to-end evaluations.
+"""``python -m framing.evaluation [--json] [--model ENCODER] [NAME ...]``: run end-to-end evaluations.
 
 Prints the summary table (task, last round's held-out figure, this dev figure, target) after the
 JSON of every evaluation; ``--json`` prints the JSON alone.
@@ -34,9 +34,16 @@ def table(results: dict[str, Any]) -> str:
 
 def run(argv: list[str]) -> int:
     if argv and argv[0] in {"-h", "--help"}:
-        sys.stderr.write("usage: python -m framing.evaluation [--json] [NAME ...]\n"
+        sys.stderr.write("usage: python -m framing.evaluation [--json] [--model ENCODER] [NAME ...]\n"
                          f"evaluations: {', '.join(EVALUATIONS)}\n")
         return 0
+    argv = list(argv)
+    if "--model" in argv:  # every evaluation's pipeline runs this encoder (as `framing --model`)
+        at = argv.index("--model")
+        from . import _cli
+
+        _cli.MODEL = argv[at + 1]
+        del argv[at:at + 2]
     as_json = "--json" in argv
     names = [a for a in argv if a != "--json"] or list(EVALUATIONS)
     unknown = [n for n in names if n not in EVALUATIONS]

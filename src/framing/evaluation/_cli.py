@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 _PIPES: dict[tuple[str, ...] | None, Any] = {}
+#: the encoder every evaluation's pipeline runs (``--model``; None: the default, as the CLI's)
+MODEL: str | None = None
 
 
 def pipeline(scorers: Sequence[str] | None = None) -> Any:
@@ -22,7 +24,7 @@ def pipeline(scorers: Sequence[str] | None = None) -> Any:
 
     key = tuple(scorers) if scorers else None
     if key not in _PIPES:
-        _PIPES[key] = BatchOptions(scorers=key).pipeline()
+        _PIPES[key] = BatchOptions(scorers=key, model=MODEL).pipeline()
     return _PIPES[key]
 
 
@@ -31,7 +33,7 @@ def reports(records: Iterable[Mapping[str, Any]], scorers: Sequence[str] | None 
     from ..batch import BatchOptions, process, read_records
 
     lines = (json.dumps(r, ensure_ascii=False) for r in records)
-    options = BatchOptions(scorers=tuple(scorers) if scorers else None)
+    options = BatchOptions(scorers=tuple(scorers) if scorers else None, model=MODEL)
     for outcome in process(read_records(lines, "eval"), options, pipe=pipeline(scorers)):
         yield outcome.to_json()
 

@@ -140,9 +140,10 @@ def run() -> dict[str, Any]:
     from ..pipeline import Pipeline
     from ..report.build import to_dict
     from ..train.ner import dev_articles
+    from ._cli import MODEL
 
     arts = [a for a in dev_articles() if a["text"].strip()]
-    pipe = Pipeline(["stance"])
+    pipe = Pipeline(["stance"], model=MODEL)
     docs = [(load_text(f"{a['title']}\n\n{a['text']}" if a["title"] else a["text"], a["id"], "txt"), None)
             for a in arts]
     reports = [to_dict(an) for an in pipe.analyze_many(docs)]

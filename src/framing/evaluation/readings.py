@@ -67,9 +67,10 @@ def check(report: dict[str, Any], reading: dict[str, Any]) -> tuple[bool, str]:
 def run() -> dict[str, Any]:
     from ..load import load
     from ..pipeline import Pipeline
+    from ._cli import MODEL
 
     spec = json.loads((readings_dir() / "readings.json").read_text(encoding="utf-8"))
-    pipe = Pipeline()
+    pipe = Pipeline(model=MODEL)
     held, total, by_type, misses = 0, 0, {}, []
     per_article = {}
     for name, art in sorted(spec["articles"].items()):

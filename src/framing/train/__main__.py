@@ -21,19 +21,19 @@ TRAINERS: dict[str, str] = {
 
 def run(argv: list[str]) -> int:
     if not argv or argv[0] in {"-h", "--help"}:
-        sys.stderr.write("usage: python -m framing.train all|eval [--model ENCODER] [NAME ...]|NAME [NAME ...]\n"
+        sys.stderr.write("usage: python -m framing.train [--model ENCODER] all|eval [NAME ...]|NAME [NAME ...]\n"
                          f"trainers: {', '.join(TRAINERS)}\n")
         return 0 if argv else 2
-    if argv[0] == "eval":
-        names = argv[1:]
-        if "--model" in names:  # re-measure the shipped heads on another encoder's features
-            at = names.index("--model")
-            from ..encoder import load_encoder
-            from . import features
+    argv = list(argv)
+    if "--model" in argv:  # train or re-measure the heads on another encoder's features
+        at = argv.index("--model")
+        from ..encoder import load_encoder
+        from . import features
 
-            features._ENCODER = load_encoder(names[at + 1])
-            del names[at:at + 2]
-        names = names or list(TRAINERS)
+        features._ENCODER = load_encoder(argv[at + 1])
+        del argv[at:at + 2]
+    if argv[0] == "eval":
+        names = argv[1:] or list(TRAINERS)
         results = {n: importlib.import_module(TRAINERS[n]).evaluate() for n in names}
         sys.stdout.write(json.dumps(results, indent=2, sort_keys=True) + "\n")
         return 0
