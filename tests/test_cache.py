@@ -39,10 +39,15 @@ def test_cache_key_covers_text_format_title_targets(tmp_path: Path) -> None:
 
 def test_cache_fingerprint_follows_scorers_and_lexicons(tmp_path: Path) -> None:
     base = fingerprint(Pipeline(["sentiment"]))
-    assert base["encoder"] == "minilm-int8" and base["scorers"] == {"sentiment": 1}
+    from framing import encoder_ft
+
+    ft = f"{encoder_ft.RECIPE}.{encoder_ft.digest()[:8]}"
+    assert base["encoder"] == f"minilm-ft.{ft}" and base["scorers"] == {"sentiment": 1}
     assert len(base["models"]) == 16 and len(base["code"]) == 16
     assert fingerprint(Pipeline(["sentiment"])) == base
-    assert fingerprint(Pipeline(["sentiment"], model="torch"))["encoder"] == "minilm-fp32"
+    # the torch path runs the same fine-tuned weights in fp32 (another identity), the base model its own
+    assert fingerprint(Pipeline(["sentiment"], model="torch"))["encoder"] == f"minilm-ft-fp32.{ft}"
+    assert fingerprint(Pipeline(["sentiment"], model="minilm-int8"))["encoder"] == "minilm-int8"
     lex = tmp_path / "extra.tsv"
     lex.write_text("term\tcategory\tweight\nrogue\tsmear\t1.0\n", encoding="utf-8")
     with_lex = fingerprint(Pipeline(["sentiment"], lexicons=[str(lex)]))
@@ -52,16 +57,17 @@ def test_cache_fingerprint_follows_scorers_and_lexicons(tmp_path: Path) -> None:
 def test_encoder_identity_is_the_report_name_and_the_cache_key(tmp_path: Path, monkeypatch, encoder) -> None:  # type: ignore[no-untyped-def]
     """One identity (``encoder.identity``): the name a report gives and what the batch report
     cache and the training feature cache key on, so bumping a build recipe misses both."""
-    from framing import quantize
+    from framing import encoder_ft, quantize
     from framing.encoder import identity
     from framing.train import features
 
-    assert encoder.name == identity() == "minilm-int8"
+    sha = encoder_ft.digest()[:8]  # the fine-tuned layers, base weights and graph
+    assert encoder.name == identity() == f"minilm-ft.{encoder_ft.RECIPE}.{sha}"
     q8 = Pipeline(["sentiment"], model="minilm-q8")
-    assert fingerprint(q8)["encoder"] == identity("minilm-q8") == f"minilm-q8.{quantize.RECIPE}"
+    assert fingerprint(q8)["encoder"] == identity("minilm-q8") == f"minilm-q8.{quantize.RECIPE}.{sha}"
     key = Cache.for_pipeline(tmp_path, q8).key(doc())
     monkeypatch.setattr(quantize, "RECIPE", "v99")  # a recipe bump
-    assert fingerprint(q8)["encoder"] == "minilm-q8.v99"
+    assert fingerprint(q8)["encoder"] == f"minilm-q8.v99.{sha}"
     assert Cache.for_pipeline(tmp_path, q8).key(doc()) != key
     # a local model directory: its weights' digest is part of the identity
     d = tmp_path / "model"

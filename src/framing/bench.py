@@ -196,11 +196,13 @@ def main() -> None:
     out["help_median_s"] = round(statistics.median(helps), 3)
     out["peak_rss_mb"] = round(rss / 1024, 1)
 
+    from .encoder import identity
+
     n_sent = len(texts)
     for key, model in (("", None), ("_q8", "minilm-q8")):
         stages: dict[str, float] = {}
         batch_s, enc_s = time_batch(docs, texts, model, stages=stages)
-        out["batch" + key] = {"encoder": model or "minilm-int8", "articles": len(docs),
+        out["batch" + key] = {"encoder": identity(model), "articles": len(docs),
                               "sentences": n_sent, "scorers": available(),
                               "sentences_per_s": round(n_sent / batch_s, 1),
                               "ratio_to_floor": round(n_sent / batch_s / floor, 3),

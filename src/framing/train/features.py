@@ -39,6 +39,12 @@ def encoder():  # type: ignore[no-untyped-def]
     return _ENCODER
 
 
+def encoder_name() -> str:
+    """The identity of the encoder the heads are trained on (``encoder.identity``): every trainer
+    writes it into its head's metrics.json and card, so a card says which features its head reads."""
+    return encoder().name
+
+
 def encode_cached(texts: Sequence[str], tag: str, with_states: bool = True) -> Encoded:
     """Encode ``texts`` once and cache pooled vectors (and token states as float16) on disk."""
     enc = encoder()

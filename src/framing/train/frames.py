@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from ..scorers.frames import FRAMES  # the head's fixed label order, shared with inference
-from .features import data_dir, encode_cached
+from .features import data_dir, encode_cached, encoder_name
 
 log = logging.getLogger("framing")
 
@@ -457,11 +457,12 @@ def main(argv: list[str] | None = None) -> int:
     split = {"dev_rule": f"sha256('{SEED}:'+article_id) in lowest {DEV_FRACTION:.0%}",
              "train_articles": len(train), "dev_articles": len(dev), "sentences": len(c.texts)}
     export(net, mu, sd, s_mu, c.proto, hp, th, {"data": LABELS_FILE, "split": split, "seed": SEED,
-                                 "global_threshold": g, "encoder": "minilm-int8 pooled (encode_cached)"})
+                                 "global_threshold": g, "encoder": f"{encoder_name()} pooled (encode_cached)"})
     result = {"dev": dev_m, "dev_global_threshold": dev_global, "train_oof": oof_m,
               "majority_baseline_dev": {k: (round(v, 4) if isinstance(v, float) else v) for k, v in base.items()},
               "split": split, "hyper": hp.__dict__, "global_threshold": g,
-              "thresholds": dict(zip(FRAMES, [round(float(t), 4) for t in th], strict=True))}
+              "thresholds": dict(zip(FRAMES, [round(float(t), 4) for t in th], strict=True)),
+              "encoder": encoder_name()}
     if search:
         result["search"] = search
     (out_dir() / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
@@ -481,7 +482,7 @@ def card(m: dict[str, Any]) -> str:
     return f"""# frames.v1: the 14 policy frames per sentence, trained by multiple-instance learning
 
 **What it is.** A linear head (l2norm -> standardize -> 384 x 14 linear -> sigmoid) over the
-pooled all-MiniLM-L6-v2 sentence embedding (int8 ONNX encoder, the same one the CLI runs). It gives
+pooled sentence embedding of the default encoder (`{m.get("encoder", "?")}`, the same one the CLI runs). It gives
 every sentence 14 frame probabilities. The linear layer is the sum of a learned part and a
 *description prior*: the cosine similarity of the sentence to a few sentences describing each
 frame (our own paraphrase of the Policy Frames Codebook, Boydstun et al. 2014; the text is in

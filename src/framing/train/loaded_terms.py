@@ -32,7 +32,7 @@ from ..lexicon import LOADED_CATEGORIES, Lexicon, load_lexicon, words
 from ..resources import artifact
 from ..scorers import Batch
 from ..scorers.loaded_terms import CLASSES, HEAD, LoadedTermsScorer, piece_features
-from .features import data_dir, encode_cached
+from .features import data_dir, encode_cached, encoder_name
 from .lexicon import (
     SEED,
     LabelledSentence,
@@ -371,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     metrics["lexicon"] = stats
     metrics["train_pieces"] = len(y)
     metrics["seconds"] = round(time.time() - t0, 1)
+    metrics["encoder"] = encoder_name()
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     write_card(out, metrics)
     log.info("%s", json.dumps(metrics, indent=2, sort_keys=True))
@@ -402,6 +403,7 @@ def retune(t0: float) -> int:
     for k in ("lexicon", "train_pieces"):
         metrics[k] = old.get(k)
     metrics["seconds"] = round(time.time() - t0, 1)
+    metrics["encoder"] = encoder_name()
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     write_card(out, metrics)
     log.info("%s", json.dumps(metrics, indent=2, sort_keys=True))
@@ -426,7 +428,7 @@ def write_card(out: Path, m: dict) -> None:
   hedges and boosters, weighted by smoothed precision inside PTC train spans and BABE train biased
   words (see docs/lexicon.md).
 * **Detector** (this head): MLP 768 -> {HIDDEN} ReLU -> softmax over none / loaded / name_calling,
-  trained on {m.get("train_pieces", 0)} word pieces; input = the piece's encoder state (all-MiniLM-L6-v2 int8 ONNX,
+  trained on {m.get("train_pieces", 0)} word pieces; input = the piece's encoder state (`{m.get("encoder", "?")}`,
   384) beside the sentence's mean-pooled vector (384). Labels: pieces inside PTC Loaded_Language
   spans = loaded, inside Name_Calling,Labeling = name_calling, BABE biased words = loaded; 35% of
   negative pieces sampled (loss re-weighted). {EPOCHS} epochs AdamW lr {LR}, seed {SEED}.

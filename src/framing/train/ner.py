@@ -33,7 +33,7 @@ import numpy as np
 from ..heads import save_head
 from ..ner import LABELS, TYPES, clean_span, word_features
 from ..resources import models_dir
-from .features import data_dir, encode_cached
+from .features import data_dir, encode_cached, encoder_name
 
 SEED = 13
 HIDDEN = 256
@@ -239,6 +239,7 @@ def main(argv: list[str] | None = None) -> None:
     m = evaluate(blocks, ents)
     m["train_seconds"] = {"total": round(time.time() - t0, 1), "fit": round(fit_s, 1)}
     m["train_sentences"] = len(texts) - sum(dev)
+    m["encoder"] = encoder_name()
     (out_dir / "metrics.json").write_text(json.dumps(m, indent=2, sort_keys=True) + "\n")
     sys.stderr.write(json.dumps(m["dev"]["micro"]) + "\n")
 

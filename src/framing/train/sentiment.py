@@ -20,7 +20,7 @@ import numpy as np
 from ..heads import load_head, save_head
 from ..resources import artifact
 from ..scorers.sentiment import head_inputs, label_for
-from .features import data_dir, encode_cached
+from .features import data_dir, encode_cached, encoder_name
 
 SEED = 13
 #: Candidate divisors mapping a predicted rating to a score in [-1, 1]; the one with the best dev
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> None:
         "data": DATA, "split": "dev = articles with sha1(article id) % 5 == 0", "seed": SEED,
         "train_sentences": int((~dev).sum()), "dev_sentences": int(dev.sum()), "alpha": alpha,
         "alpha_sweep_dev_pearson": sweep, "target": "human mean rating (-4..+4)",
-        "score": f"clip(predicted rating / {scale}, -1, 1)", "scale": scale, "encoder": "minilm-int8",
+        "score": f"clip(predicted rating / {scale}, -1, 1)", "scale": scale, "encoder": encoder_name(),
         "dev": {k: round(val, 4) for k, val in m.items()},
         "dev_vader": {k: round(val, 4) for k, val in v.items()},
     }
@@ -122,10 +122,10 @@ def main(argv: list[str] | None = None) -> None:
                {"op": "clip", "min": -1.0, "max": 1.0}],
               {"mu": mu, "sd": sd, "w": w[:, None] / scale, "b": np.array([b / scale], np.float32)},
               input_dim=x.shape[1], labels=["score"], meta=meta)
-    (out / "metrics.json").write_text(json.dumps({"dev": meta["dev"], "dev_vader": meta["dev_vader"]},
+    (out / "metrics.json").write_text(json.dumps({"dev": meta["dev"], "dev_vader": meta["dev_vader"], "encoder": meta["encoder"]},
                                                  indent=2, sort_keys=True) + "\n")
     (out / "card.md").write_text(CARD.format(
-        scale=scale, data=DATA, ntr=meta["train_sentences"], ndv=meta["dev_sentences"], seed=SEED, alpha=alpha,
+        scale=scale, data=DATA, encoder=meta["encoder"], ntr=meta["train_sentences"], ndv=meta["dev_sentences"], seed=SEED, alpha=alpha,
         r=m["pearson_r"], f1=m["macro_f1"], vr=v["pearson_r"], vf1=v["macro_f1"],
         sweep=", ".join(f"{k}: {val}" for k, val in sweep.items())))
     sys.stderr.write(f"sentiment: alpha={alpha} dev {m} | VADER {v}\n")
@@ -141,7 +141,7 @@ CARD = """# sentiment.v1 — sentence sentiment head
 * **Split**: by editorial (the id prefix): dev = articles with `sha1(article_id) % 5 == 0`, so no
   editorial straddles train and dev. Seed {seed} (the split itself is hash-based and needs none).
 * **Model**: ridge regression (alpha = {alpha}, picked on dev from {{{sweep}}}) on standardised
-  features: the shared encoder's mean-pooled all-MiniLM-L6-v2 vector (int8 ONNX, the inference
+  features: the shared encoder's mean-pooled vector (`{encoder}`, the inference
   encoder) + VADER's compound/pos/neg/neu. Shipped weights are the train-only fit.
 * **Dev metrics** (`make eval` / `python -m framing.train eval sentiment`):
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..scorers.stance import LABELS, _trim, mention_features
-from .features import data_dir, encode_cached
+from .features import data_dir, encode_cached, encoder_name
 
 SEED = 13
 _POL = {2.0: 0, 4.0: 1, 6.0: 2}
@@ -176,9 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     save_head(out_dir(), "stance", layers, tensors, input_dim=int(xtr.shape[1]), labels=list(LABELS),
               meta={"data": "NewsMTSC train (stance/newsmtsc_train.jsonl)", "seed": SEED,
                     "hyper": DEFAULT, "taus": list(TAUS), "window": WINDOW,
-                    "encoder": "minilm-int8", "n_train": len(ytr)})
+                    "encoder": encoder_name(), "n_train": len(ytr)})
     metrics = evaluate()
-    metrics.update({"n_train": len(ytr), "seed": SEED, "hyper": DEFAULT})
+    metrics.update({"n_train": len(ytr), "seed": SEED, "hyper": DEFAULT, "encoder": encoder_name()})
     (out_dir() / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     sys.stderr.write(json.dumps(metrics, indent=2) + "\n")
     return 0

@@ -37,7 +37,7 @@ import numpy as np
 
 from ..report.stance import _block, article_evidence, article_label, uses_article_rule
 from ..scorers.stance import LABELS, MentionStance, mention_role
-from .features import cache_root
+from .features import cache_root, encoder_name
 
 SEED = 13
 #: the slant head (framing.train.stance.fit): C chosen among 0.0003/0.001/0.003 x balanced/None
@@ -314,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
               meta={"data": "BASIL 2010-2015 train events: main-entity mentions labelled by the unquoted "
                             "phrase-level spans about that entity in the sentence (neg/pos), else neutral",
                     "seed": SEED, "hyper": SLANT, "n_train": len(y),
-                    "label_counts": np.bincount(y, minlength=3).tolist(), "encoder": "minilm-int8"})
+                    "label_counts": np.bincount(y, minlength=3).tolist(), "encoder": encoder_name()})
     from ..heads import load_head
 
     slant = load_head(slant_dir())
@@ -333,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
                            "favor": [FAVOR[0], FAVOR[-1]]}}}, indent=2, sort_keys=True) + "\n")
     metrics = evaluate()
     metrics.update({"rule": rule, "grid": grid, "seed": SEED,
-                    "slant_hyper": SLANT, "slant_n_train": len(y),
+                    "slant_hyper": SLANT, "slant_n_train": len(y), "encoder": encoder_name(),
                     "seconds": round(time.perf_counter() - t0, 1)})
     (out_dir() / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     sys.stderr.write(json.dumps(metrics, indent=2) + "\n")
