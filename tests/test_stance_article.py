@@ -24,7 +24,8 @@ def _role(text: str, name: str) -> str:
     ("Moscow imposed harsh sanctions on Georgia last year.", "Moscow", "agent"),
     ("Georgia was attacked by armed groups overnight.", "Georgia", "patient"),
     ("The killing of Navarro shocked the town.", "Navarro", "patient"),
-    ("Navarro’s brutal crackdown left dozens dead.", "Navarro", "patient"),  # crackdown: no harm stem
+    # not every harm word is known: "crackdown" has no harm stem, so Navarro is only mentioned
+    ("Navarro’s brutal crackdown left dozens dead.", "Navarro", "mentioned"),
     ("Brooks attacked the village at dawn.", "Brooks", "agent"),
     ("Georgia and Armenia, were hit hard by the blockade.", "Georgia", "patient"),
     ("Georgia will host a regional summit on trade.", "Georgia", "mentioned"),
@@ -34,9 +35,6 @@ def _role(text: str, name: str) -> str:
     ("Georgia's rulers are war criminals.", "Georgia", "mentioned"),
 ])
 def test_mention_role_tells_doer_sufferer_and_bystander_apart(text: str, name: str, role: str) -> None:
-    if "crackdown" in text:  # not every harm word is known: this one reads as only mentioned
-        assert _role(text, name) == "mentioned"
-        return
     assert _role(text, name) == role
 
 
