@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from framing.report.stance import effective
+from framing.report.stance import article_evidence, effective_score
 from framing.scorers.stance import mention_role
 
 pytestmark = pytest.mark.model
@@ -24,7 +24,8 @@ def _role(text: str, name: str) -> str:
     ("Moscow imposed harsh sanctions on Georgia last year.", "Moscow", "agent"),
     ("Georgia was attacked by armed groups overnight.", "Georgia", "patient"),
     ("The killing of Navarro shocked the town.", "Navarro", "patient"),
-    ("Navarro’s brutal crackdown left dozens dead.", "Navarro", "patient"),  # crackdown: no harm stem
+    # not every harm word is known: "crackdown" has no harm stem, so Navarro is only mentioned
+    ("Navarro’s brutal crackdown left dozens dead.", "Navarro", "mentioned"),
     ("Brooks attacked the village at dawn.", "Brooks", "agent"),
     ("Georgia and Armenia, were hit hard by the blockade.", "Georgia", "patient"),
     ("Georgia will host a regional summit on trade.", "Georgia", "mentioned"),
@@ -34,9 +35,6 @@ def _role(text: str, name: str) -> str:
     ("Georgia's rulers are war criminals.", "Georgia", "mentioned"),
 ])
 def test_mention_role_tells_doer_sufferer_and_bystander_apart(text: str, name: str, role: str) -> None:
-    if "crackdown" in text:  # not every harm word is known: this one reads as only mentioned
-        assert _role(text, name) == "mentioned"
-        return
     assert _role(text, name) == role
 
 
@@ -111,15 +109,21 @@ def test_bare_user_target_collects_surname_mentions() -> None:
     assert t["Dana Whitfield"]["stance"]["quoted"]["mentions"] >= 1
 
 
-def test_patient_negative_reading_counts_as_neutral() -> None:
+def test_patient_reading_is_no_evidence_against() -> None:
+    """Harm suffered is not stance against the sufferer: a patient's P(against) is left out of the
+    against evidence (the article rule) and its negative score counts 0 (the section profile)."""
     from framing.scorers.stance import MentionStance
 
-    m = MentionStance("Iraq", 0, 4, "Iraq", -0.8, "against", (0.85, 0.1, 0.05), role="patient",
-                      slant=(0.7, 0.2, 0.1))
-    assert effective(m) == (0.0, 0.0)
-    a = MentionStance("Iraq", 0, 4, "Iraq", -0.8, "against", (0.85, 0.1, 0.05), role="agent",
-                      slant=(0.7, 0.2, 0.1))
-    assert effective(a)[0] == pytest.approx(-0.8) and effective(a)[1] == pytest.approx(-0.6)
+    rule = {"against_weight": 0.5, "favor_weight": 0.5}
+    patient = MentionStance("Iraq", 0, 4, "Iraq", -0.8, "against", (0.85, 0.1, 0.05), role="patient",
+                            slant=(0.7, 0.2, 0.1))
+    agent = MentionStance("Iraq", 0, 4, "Iraq", -0.8, "against", (0.85, 0.1, 0.05), role="agent",
+                          slant=(0.7, 0.2, 0.1))
+    assert article_evidence([patient], rule) == (0.0, pytest.approx(0.075))
+    assert article_evidence([agent], rule) == (pytest.approx(0.775), pytest.approx(0.075))
+    assert article_evidence([patient, agent], rule)[0] == pytest.approx(0.775)
+    assert effective_score(-0.8, "patient") == 0.0 and effective_score(0.4, "patient") == 0.4
+    assert effective_score(-0.8, "agent") == -0.8
 
 
 CHIEF = (

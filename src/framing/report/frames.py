@@ -2,8 +2,9 @@
 
 Moved here from ``framing.scorers.frames`` (issue 15): the scorer gives each sentence its 14
 probabilities; everything that pools, ranks or compares units is report code. The pooling rule and
-the tuned thresholds stay with the head (``scorers.frames.pooling``/``pool``); ``dominant`` is the
-one dominant-frame rule (largest logit margin over the frame's threshold, ties in ``FRAMES`` order).
+the tuned thresholds stay with the head (``scorers.frames.pooling``/``pool``); ``rank`` is the
+one dominant-frame rule (largest logit margin over the frame's threshold, ties in ``FRAMES`` order),
+written into every unit as ``frames.ranked``; readers take its first k.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import numpy as np
 from ..scorers.frames import _EPS, FRAMES, TOP_K, FrameScores, pool, pooling
 from .weighting import weights
 
-#: Evidence: this many top sentences per frame, for the unit's labels and its TOP_K frames.
 #: Evidence: this many top sentences per frame, for the unit's labels and its TOP_K frames.
 EVIDENCE_K = 2
 
@@ -143,7 +143,7 @@ def section_frames(unit: dict[str, Any], rest: dict[str, float] | None, k: int =
     near 1 everywhere is no lift), ``margin`` the logit distance of the unit's robust score (its
     strongest sentence for the frame left out, ``pool_without_top``) to the frame's tuned
     threshold: no bonus above it, a penalty below, so a frame one sentence carries cannot lead. Without a
-    rest (one-section article) the key is the margin of the pooled score, as ``dominant``.
+    rest (one-section article) the key is the margin of the pooled score, as ``rank``.
     Returns dicts ``frame, score (pooled), robust, rest, lift, label (pooled >= threshold), key``.
     """
     scores = unit.get("scores") or {}
@@ -167,12 +167,6 @@ def section_frames(unit: dict[str, Any], rest: dict[str, float] | None, k: int =
                      "lift": lift, "label": _margin(scores[f], th[f]) >= 0, "key": key})
     rows.sort(key=lambda d: (-d["key"], FRAMES.index(d["frame"])))
     return rows[:k]
-
-
-def dominant(frames: dict[str, Any], k: int = TOP_K) -> list[tuple[str, float, bool]]:
-    """(frame, score, above its threshold) for a unit's k dominant frames: the first k of the
-    ``ranked`` list ``summarize`` wrote with ``rank`` (the one dominant-frame rule)."""
-    return [(d["frame"], d["score"], d["label"]) for d in (frames.get("ranked") or [])[:k]]
 
 
 def distinctive(unit: dict[str, Any], whole: dict[str, Any], k: int = 1) -> list[tuple[str, float, float]]:

@@ -29,8 +29,6 @@ def _block(ms: list[MentionStance]) -> dict[str, Any]:
 # ---- the article's stance toward a target (issue 14) ----------------------------------------
 #: sentences of evidence reported per target
 EVIDENCE_SENTENCES = 3
-#: mentions at the start of the article that count as the lead
-LEAD_MENTIONS = 3
 #: the article rule reads a target whose author mentions span at least this many sentences; a
 #: target seen in one sentence keeps the sentence-level reading (NewsMTSC-calibrated mean)
 MIN_SENTENCES = 2
@@ -41,17 +39,12 @@ def uses_article_rule(ms: list[MentionStance], sentence_ids: list[int]) -> bool:
     return len({k for m, k in zip(ms, sentence_ids, strict=True) if not m.quoted}) >= MIN_SENTENCES
 
 
-def effective(m: MentionStance) -> tuple[float, float]:
-    """(stance score, slant score) a mention adds to its target's article stance, each
-    P(favor) - P(against) in [-1, 1]. Harm the actor suffers (role ``patient``: "sanctions on
-    Iraq", "Iraq was attacked") is not stance against it: a patient's negative readings count 0.
-    """
-    return effective_score(m.score, m.role), effective_score(m.slant[2] - m.slant[0], m.role)
-
-
 def effective_score(score: float, role: str | None) -> float:
-    """A mention's score as evidence of the author's stance: a patient's negative reading is 0
-    (the one home of the role rule; the section profile reads it from the report's spans)."""
+    """A mention's score (P(favor) - P(against)) as evidence of the author's stance: a patient's
+    negative reading is 0. The section profile reads it from the report's spans, which carry the
+    score, not the class probabilities; ``article_evidence`` applies the same principle (harm
+    suffered is not stance against the sufferer) to the probabilities by leaving patients out
+    of the against evidence."""
     return max(score, 0.0) if role == "patient" else score
 
 
