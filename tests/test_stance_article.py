@@ -110,8 +110,9 @@ def test_bare_user_target_collects_surname_mentions() -> None:
 
 
 def test_patient_reading_is_no_evidence_against() -> None:
-    """Harm suffered is not stance against the sufferer: a patient's P(against) is left out of the
-    against evidence (the article rule) and its negative score counts 0 (the section profile)."""
+    """Harm suffered is not stance against the sufferer: a patient mention adds no P(against) to the
+    against evidence but still counts as one of the author's mentions, so it dilutes the others
+    (the article rule), and its negative score counts 0 (the section profile)."""
     from framing.scorers.stance import MentionStance
 
     rule = {"against_weight": 0.5, "favor_weight": 0.5}
@@ -121,7 +122,7 @@ def test_patient_reading_is_no_evidence_against() -> None:
                           slant=(0.7, 0.2, 0.1))
     assert article_evidence([patient], rule) == (0.0, pytest.approx(0.075))
     assert article_evidence([agent], rule) == (pytest.approx(0.775), pytest.approx(0.075))
-    assert article_evidence([patient, agent], rule)[0] == pytest.approx(0.775)
+    assert article_evidence([patient, agent], rule)[0] == pytest.approx(0.775 / 2)
     assert effective_score(-0.8, "patient") == 0.0 and effective_score(0.4, "patient") == 0.4
     assert effective_score(-0.8, "agent") == -0.8
 

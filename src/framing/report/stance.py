@@ -43,24 +43,27 @@ def effective_score(score: float, role: str | None) -> float:
     """A mention's score (P(favor) - P(against)) as evidence of the author's stance: a patient's
     negative reading is 0. The section profile reads it from the report's spans, which carry the
     score, not the class probabilities; ``article_evidence`` applies the same principle (harm
-    suffered is not stance against the sufferer) to the probabilities by leaving patients out
+    suffered is not stance against the sufferer) to the probabilities: a patient adds no P(against)
     of the against evidence."""
     return max(score, 0.0) if role == "patient" else score
 
 
 def article_evidence(ms: list[MentionStance], rule: dict[str, Any]) -> tuple[float, float]:
     """(against, favor) evidence of the author's stance toward one target over the unit's
-    mentions of it. Against: the mean over the author's (unquoted) mentions where the actor is
-    not the patient of ``against_weight`` * P(against) of the stance head + (1 -
-    ``against_weight``) * P(against) of the slant head (harm suffered is no evidence against the
-    sufferer, either way: "sanctions on Iraq"); favor: the same over all the author's mentions
-    with ``favor_weight``. (0, 0) without an unquoted mention."""
+    mentions of it. Against: ``against_weight`` * P(against) of the stance head + (1 -
+    ``against_weight``) * P(against) of the slant head, summed over the author's (unquoted)
+    mentions where the actor is not the patient and divided by all the author's mentions: harm
+    suffered is no evidence against the sufferer, either way ("sanctions on Iraq"), so a patient
+    mention adds 0 and dilutes the rest (a victim named five times, once in a grim sentence, is
+    not read against; BASIL tune+train macro-F1 0.503 vs 0.505 leaving patients out, report
+    events 0.498 vs 0.465). Favor: the mean over all the author's mentions with
+    ``favor_weight``. (0, 0) without an unquoted mention."""
     author = [m for m in ms if not m.quoted]
     if not author:
         return 0.0, 0.0
     wa, wf = rule["against_weight"], rule["favor_weight"]
     doing = [m for m in author if m.role != "patient"]
-    against = float(np.mean([wa * m.probs[0] + (1 - wa) * m.slant[0] for m in doing])) if doing else 0.0
+    against = float(np.sum([wa * m.probs[0] + (1 - wa) * m.slant[0] for m in doing])) / len(author)
     favor = float(np.mean([wf * m.probs[2] + (1 - wf) * m.slant[2] for m in author]))
     return against, favor
 
