@@ -44,7 +44,7 @@ def effective_score(score: float, role: str | None) -> float:
     negative reading is 0. The section profile reads it from the report's spans, which carry the
     score, not the class probabilities; ``article_evidence`` applies the same principle (harm
     suffered is not stance against the sufferer) to the probabilities: a patient adds no P(against)
-    of the against evidence."""
+    to the against evidence."""
     return max(score, 0.0) if role == "patient" else score
 
 
