@@ -76,7 +76,7 @@ TAG_CLASSES = ("none", "loaded", "name_calling", "exaggeration")
 PTC_TAG = {"Loaded_Language": 1, "Name_Calling,Labeling": 2, "Exaggeration,Minimisation": 3}
 STANCE_LABELS = ("against", "neutral", "favor")
 _POL = {2.0: 0, 4.0: 1, 6.0: 2}
-ARTIFACT = "encoder-ft.v2"
+ARTIFACT = "encoder-ft.v3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +153,30 @@ def ptc_items() -> list[Item]:
 def all_items() -> list[Item]:
     return nyt_items() + babe_items() + newsmtsc_items("train") + newsmtsc_items("rw") + \
         newsmtsc_items("mt") + ptc_items()
+
+
+def basil_items() -> list[Item]:
+    """BASIL main-entity mentions as the pipeline finds them, labelled with the author's slant in
+    that sentence (``stance_article.mention_labels``: unquoted neg/pos phrase spans about the
+    entity), one item per sentence: train events for training, tune events as dev halves (by
+    event); report events never. Read by the ``slant`` head (the shipped ``stance_slant`` head's
+    input), not the stance head: BASIL labels the author's voice, NewsMTSC any voice."""
+    from ..scorers.stance import _trim
+    from .stance_article import _data, mention_labels
+
+    parts, mentions = _data()
+    out = []
+    for split in ("train", "tune"):
+        for a in parts[split]:
+            rows = [r for r in mentions[a.id] if r["target"] in a.gold]
+            by: dict[str, list[tuple[int, int, int]]] = {}
+            for r, lab in zip(rows, mention_labels(a, rows), strict=True):
+                s, e = _trim(r["sentence"], r["s"], r["e"])
+                if e > s:
+                    by.setdefault(r["sentence"], []).append((s, e, lab))
+            out += [Item(t, "basil", "train" if split == "train" else dev_half(a.event), mentions=tuple(ms))
+                    for t, ms in by.items()]
+    return out
 
 
 # --------------------------------------------------------------------------- tokens and labels
@@ -279,6 +303,7 @@ def make_heads(d: int):  # type: ignore[no-untyped-def]
         "sentiment": torch.nn.Linear(d, 1),
         "bias": torch.nn.Linear(d, 1),
         "stance": torch.nn.Linear(feature_dim(d), 3),
+        "slant": torch.nn.Linear(feature_dim(d), 3),
         "tags": torch.nn.Linear(d, len(TAG_CLASSES)),
     })
 
@@ -289,7 +314,7 @@ class Outputs:
 
     sentiment: Any
     bias: Any
-    stance: Any  # [n_mentions, 3] logits, mentions in batch order
+    stance: Any  # [n_mentions, 3] logits, mentions in batch order (BASIL mentions: the slant head's)
     tags: list[Any]  # per sentence [len, 4] logits
 
 
@@ -309,20 +334,22 @@ def forward(layers, heads, states: Sequence[np.ndarray], items: Sequence[Item], 
     hs = _run_layers(layers, h, mask)
     m = mask[..., None].float()
     pooled = (hs * m).sum(1) / m.sum(1).clamp(min=1e-9)
-    ment_rows, ment_w = [], []
+    ment_rows, ment_w, slant_rows = [], [], []
     for row, it in enumerate(items):
         if it.mentions:
             ws = pool_weights_many(offsets[row], [(s, e) for s, e, _ in it.mentions])  # [n, k, len]
             w = np.zeros((len(ws), ws.shape[1], width), np.float32)
             w[:, :, : lens[row]] = ws
             ment_rows.extend([row] * len(ws))
+            slant_rows.extend([it.source == "basil"] * len(ws))
             ment_w.append(w)
     stance = None
     if ment_rows:
         rows = torch.tensor(ment_rows)
         pools = torch.einsum("mkt,mtd->mkd", torch.from_numpy(np.concatenate(ment_w)), hs[rows])
         # the shipped stance head's input (scorers.stance.features_many): every pool, then mention * sentence
-        stance = heads["stance"](torch.cat([pools.flatten(1), pools[:, 0] * pools[:, 1]], 1))
+        feats = torch.cat([pools.flatten(1), pools[:, 0] * pools[:, 1]], 1)
+        stance = torch.where(torch.tensor(slant_rows)[:, None], heads["slant"](feats), heads["stance"](feats))
     tags = heads["tags"](hs)
     return Outputs(heads["sentiment"](pooled)[:, 0], heads["bias"](pooled)[:, 0], stance,
                    [tags[row, : lens[row]] for row in range(len(states))])
@@ -418,7 +445,7 @@ def evaluate_items(items: Sequence[Item], pred: dict[str, Any], offsets: Sequenc
     unless given."""
     out: dict[str, dict[str, float]] = {"A": {}, "B": {}}
     idx = {h: {src: [i for i, it in enumerate(items) if it.split == h and it.source == src]
-               for src in ("nyt", "babe", "newsmtsc_rw", "newsmtsc_mt", "ptc")} for h in ("A", "B")}
+               for src in ("nyt", "babe", "newsmtsc_rw", "newsmtsc_mt", "basil", "ptc")} for h in ("A", "B")}
     grid = [round(t, 2) for t in np.arange(0.2, 0.81, 0.05)]
     thr = dict(thresholds or {})
     if "bias" not in thr:
@@ -450,6 +477,11 @@ def evaluate_items(items: Sequence[Item], pred: dict[str, Any], offsets: Sequenc
             y = np.array([lab for j in i for *_, lab in items[j].mentions])
             p = np.concatenate([pred["stance"][j] for j in i]).argmax(1)
             o[f"newsmtsc_{name}_macro_f1"] = macro_f1(y, p, 3)
+        i = idx[h]["basil"]
+        if i:  # the slant head on BASIL tune-event mentions
+            y = np.array([lab for j in i for *_, lab in items[j].mentions])
+            p = np.concatenate([pred["stance"][j] for j in i]).argmax(1)
+            o["basil_slant_macro_f1"] = macro_f1(y, p, 3)
         o["ptc_piece_f1@A"] = _binary_f1(tag_y[h], tag_p[h] >= thr["tags"])
         out[h] = {k: round(v, 4) for k, v in o.items()}
         out[h]["n_sentences"] = {s: len(v) for s, v in idx[h].items()}  # type: ignore[assignment]
@@ -460,7 +492,8 @@ def evaluate_items(items: Sequence[Item], pred: dict[str, Any], offsets: Sequenc
 def selection_score(m: dict[str, float]) -> float:
     """Epoch choice on half A: mean of the task metrics."""
     return float(np.mean([m["sentiment_r"], m["babe_macro_f1@A"], m["newsmtsc_rw_macro_f1"],
-                          m["newsmtsc_mt_macro_f1"], m["ptc_piece_f1@A"]]))
+                          m["newsmtsc_mt_macro_f1"], m["ptc_piece_f1@A"]]
+                         + ([m["basil_slant_macro_f1"]] if "basil_slant_macro_f1" in m else [])))
 
 
 # --------------------------------------------------------------------------- frozen baseline
@@ -501,7 +534,7 @@ def baseline() -> dict[str, Any]:
 
 
 def train(epochs: int = EPOCHS, top: int = TOP, out_dir: Path | None = None, limit: int | None = None,
-          max_minutes: float | None = None, fraction: float = 1.0) -> dict[str, Any]:
+          max_minutes: float | None = None, fraction: float = 1.0, basil: bool = True) -> dict[str, Any]:
     import torch
 
     torch.manual_seed(SEED)
@@ -516,13 +549,23 @@ def train(epochs: int = EPOCHS, top: int = TOP, out_dir: Path | None = None, lim
             n = limit if split == "train" else max(1, limit // 8)
             keep |= set(rng0.choice(pool, size=min(n, len(pool)), replace=False).tolist())
         items = [it for i, it in enumerate(items) if i in keep]
+    if basil:  # after the others, so their lower-layer cache (keyed by the item list) still holds
+        extra = basil_items()
+        if limit:
+            extra = [extra[i] for i in sorted(np.random.default_rng(SEED).choice(
+                len(extra), size=min(limit, len(extra)), replace=False).tolist())]
+        items = items + extra
+    n_main = sum(it.source != "basil" for it in items)
     tok = tokenize(items)
     # a training mention cut off by MAX_LEN has no word pieces to pool: drop it (46 of 8739)
     items = [replace(it, mentions=tuple(m for m in it.mentions if piece_weights(o, m[0], m[1]).any()))
              if it.split == "train" else it for it, o in zip(items, tok.offsets, strict=True)]
     model = base_model()
     n_low = len(model.encoder.layer) - top
-    states = lower_states(model, tok, top, f"{MAX_LEN}/{EVAL_LEN}")
+    states = lower_states(model, Tokenized(tok.ids[:n_main], tok.offsets[:n_main]), top, f"{MAX_LEN}/{EVAL_LEN}")
+    if n_main < len(items):
+        states += lower_states(model, Tokenized(tok.ids[n_main:], tok.offsets[n_main:]), top,
+                               f"{MAX_LEN}/{EVAL_LEN}/basil")
     t_cache = time.time() - t_start
     # after the cache (whose key is the full item list): a seeded share of each training source,
     # and PTC_DEV_KEEP of the PTC dev lines (the tagging metric needs far fewer than 3,600)
@@ -556,7 +599,7 @@ def train(epochs: int = EPOCHS, top: int = TOP, out_dir: Path | None = None, lim
     tr_lens = [len(states[i]) for i in tr_idx]
     log.info("%d training sentences (%s), %d dev; %d steps/epoch; lower cache %.0f s",
              len(tr_idx), {s: sum(items[i].source == s for i in tr_idx) for s in
-                           ("nyt", "babe", "newsmtsc_train", "ptc")}, len(dv_idx), steps_per_epoch, t_cache)
+                           ("nyt", "babe", "newsmtsc_train", "basil", "ptc")}, len(dv_idx), steps_per_epoch, t_cache)
     for epoch in range(1, epochs + 1):
         t0 = time.time()
         run: dict[str, list[float]] = {}
@@ -607,7 +650,7 @@ def train(epochs: int = EPOCHS, top: int = TOP, out_dir: Path | None = None, lim
               "total_seconds": round(time.time() - t_start, 1), "fraction": fraction, "epochs": epochs, "dev": {"A": chosen["A"], "B": chosen["B"]},
               "thresholds": chosen["thresholds"],
               "train_sentences": {s: int(sum(items[i].source == s for i in tr_idx))
-                                  for s in ("nyt", "babe", "newsmtsc_train", "ptc")},
+                                  for s in ("nyt", "babe", "newsmtsc_train", "basil", "ptc")},
               "train_mentions": int(sum(len(items[i].mentions) for i in tr_idx))}
     if out_dir is not None:
         save(out_dir, model, n_low, heads, result, top)
@@ -657,7 +700,8 @@ METRICS = (("sentiment_r", "NYT editorial sentiment, Pearson r"),
            ("babe_macro_f1@A", "BABE bias macro-F1 (threshold tuned on half A)"),
            ("newsmtsc_rw_macro_f1", "NewsMTSC rw stance macro-F1 (argmax, gold mentions)"),
            ("newsmtsc_mt_macro_f1", "NewsMTSC mt stance macro-F1 (argmax, gold mentions)"),
-           ("ptc_piece_f1@A", "PTC loaded/name-calling word-piece F1 (threshold tuned on half A)"))
+           ("ptc_piece_f1@A", "PTC loaded/name-calling word-piece F1 (threshold tuned on half A)"),
+           ("basil_slant_macro_f1", "BASIL author-slant macro-F1 per main-entity mention (tune events, argmax)"))
 
 
 #: earlier development runs of this recipe (same seed and split), compared on half A only
@@ -668,14 +712,18 @@ DEV_RUNS = (
     ("encoder-ft.v1 (shipped before): + two context pools, 50% draw, 1 epoch",
      {"sentiment_r": 0.6553, "babe_macro_f1@A": 0.7494, "newsmtsc_rw_macro_f1": 0.7653,
       "newsmtsc_mt_macro_f1": 0.6771, "ptc_piece_f1@A": 0.2607}),
+    ("encoder-ft.v2: all data, 2 epochs, no BASIL slant task",
+     {"sentiment_r": 0.7141, "babe_macro_f1@A": 0.7663, "newsmtsc_rw_macro_f1": 0.771,
+      "newsmtsc_mt_macro_f1": 0.7032, "ptc_piece_f1@A": 0.333}),
 )
-PREVIOUS = "encoder-ft.v1"
-#: its dev figures (models/encoder-ft.v1/config.json at commit 634c6e6; the artifact was replaced by v2)
+PREVIOUS = "encoder-ft.v2"
+#: its dev figures (models/encoder-ft.v2/config.json at commit 8a267b2; the artifact was replaced by v3;
+#: v1's, at 634c6e6: B sentiment 0.661, BABE@A 0.740, rw 0.776, mt 0.706, PTC 0.251)
 PREVIOUS_DEV = {
-    "A": {"babe_macro_f1@0.5": 0.741, "babe_macro_f1@A": 0.7494, "newsmtsc_mt_macro_f1": 0.6771,
-          "newsmtsc_rw_macro_f1": 0.7653, "ptc_piece_f1@A": 0.2607, "sentiment_r": 0.6553},
-    "B": {"babe_macro_f1@0.5": 0.7398, "babe_macro_f1@A": 0.7398, "newsmtsc_mt_macro_f1": 0.7056,
-          "newsmtsc_rw_macro_f1": 0.7761, "ptc_piece_f1@A": 0.2511, "sentiment_r": 0.6613},
+    "A": {"babe_macro_f1@0.5": 0.7603, "babe_macro_f1@A": 0.7663, "newsmtsc_mt_macro_f1": 0.7032,
+          "newsmtsc_rw_macro_f1": 0.771, "ptc_piece_f1@A": 0.333, "sentiment_r": 0.7141},
+    "B": {"babe_macro_f1@0.5": 0.7826, "babe_macro_f1@A": 0.7725, "newsmtsc_mt_macro_f1": 0.7577,
+          "newsmtsc_rw_macro_f1": 0.7954, "ptc_piece_f1@A": 0.2943, "sentiment_r": 0.7052},
 }
 
 
@@ -697,9 +745,9 @@ def write_card(out: Path, cfg: dict[str, Any], base: dict[str, Any]) -> None:
                      for h in cfg["history"])
     size = (out / "layers.safetensors").stat().st_size / 2**20
     runs = [*DEV_RUNS, (f"{cfg['name']}: this card's configuration", cfg["dev"]["A"])]
-    run_rows = "\n".join(f"| {name} | {selection_score(m):.4f} | " + " | ".join(f"{m[k]:.3f}" for k in (
-        "sentiment_r", "babe_macro_f1@A", "newsmtsc_rw_macro_f1", "newsmtsc_mt_macro_f1", "ptc_piece_f1@A"))
-        + " |" for name, m in runs)
+    five = ("sentiment_r", "babe_macro_f1@A", "newsmtsc_rw_macro_f1", "newsmtsc_mt_macro_f1", "ptc_piece_f1@A")
+    run_rows = "\n".join(f"| {name} | {np.mean([m[k] for k in five]):.4f} | " + " | ".join(f"{m[k]:.3f}" for k in five)
+                         + " |" for name, m in runs)
     notes = (out / "notes.md").read_text(encoding="utf-8").strip() + "\n" if (out / "notes.md").exists() else ""
     taus = ", ".join(f"exp(-d/{t:g})" for t in cfg["heads"].get("stance_taus", []))
     text = f"""# {cfg["name"]}: MiniLM fine-tuned on all sentence tasks at once ({cfg.get("status", "the default encoder since 2026-12-02")})
@@ -729,7 +777,14 @@ def write_card(out: Path, cfg: dict[str, Any], base: dict[str, Any]) -> None:
   * loaded-term tagging per word piece (none / loaded / name_calling / exaggeration): PTC Loaded_Language,
     Name_Calling,Labeling, Exaggeration,Minimisation spans (every line with a span, {cfg["ptc_neg_keep"]:.0%} of the
     others) and BABE biased words (loaded), CE.
-  Frames and BASIL are not in the recipe.
+  * slant (new in v3, ``--no-basil`` leaves it out): BASIL train-event sentences, every main-entity
+    mention the pipeline finds labelled with the author's slant toward it in that sentence
+    (`stance_article.mention_labels`: unquoted neg / pos phrase spans about the entity), the same
+    mention features -> a separate linear head (`slant`; BASIL labels the author's voice, NewsMTSC
+    any voice), CE under the stance weight. Dev: the tune events' mentions (half by event); the
+    report events are never read. The mentions are the pipeline's as shipped when the run started
+    (targets stage with the then default encoder's NER), cached by `stance_article.article_mentions`.
+  Frames are not in the recipe.
 * **Training sentences**: {cfg["train_sentences"]}.
 * **Splits** (the existing trainers', so numbers compare with the heads above): sentiment dev = editorials
   with `sha1(id) % 5 == 0`; BABE stratified 80/20 seed 13; NewsMTSC train vs the published rw / mt dev files;
@@ -742,7 +797,7 @@ def write_card(out: Path, cfg: dict[str, Any], base: dict[str, Any]) -> None:
 
 Development runs (half A only):
 
-| run | selection score | sentiment r | BABE F1@A | rw F1 | mt F1 | PTC piece F1 |
+| run | mean of the five | sentiment r | BABE F1@A | rw F1 | mt F1 | PTC piece F1 |
 |---|---|---|---|---|---|---|
 {run_rows}
 
@@ -832,6 +887,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="smoke run: train on N sampled sentences")
     ap.add_argument("--fraction", type=float, default=FRACTION, help="share of the training sentences")
     ap.add_argument("--max-minutes", type=float, default=None, help="stop after the epoch that would pass this")
+    ap.add_argument("--no-basil", action="store_true", help="leave out the BASIL slant task (the v2 recipe)")
     ap.add_argument("--baseline", action="store_true", help="print the shipped frozen heads on the dev halves")
     ap.add_argument("--card", action="store_true", help="rewrite card.md from config.json and the baseline")
     ap.add_argument("--export-heads", type=Path, default=None, metavar="MODELS",
@@ -852,7 +908,7 @@ def main(argv: list[str] | None = None) -> int:
         write_card(out, json.loads((out / "config.json").read_text()), baseline())
         return 0
     out = None if args.no_save else (args.out or artifact(ARTIFACT))
-    result = train(args.epochs, args.top, out, args.limit, args.max_minutes, args.fraction)
+    result = train(args.epochs, args.top, out, args.limit, args.max_minutes, args.fraction, not args.no_basil)
     if out is not None:
         write_card(out, json.loads((out / "config.json").read_text()), baseline())
     sys.stdout.write(json.dumps({k: result[k] for k in ("chosen_epoch", "dev", "total_seconds")}, indent=2) + "\n")
