@@ -73,6 +73,31 @@ def test_frames_result_json_and_shift() -> None:
     assert fs.shifted(17) is fs
 
 
+def test_frames_section_key_gap_is_a_probability_difference() -> None:
+    from framing.report.frames import section_key
+
+    # both frames present (robust above threshold): a frame near saturation everywhere (0.97 here,
+    # 0.80 in the rest) gains less than one the rest of the article barely has (0.45 vs 0.20),
+    # although its logit gap (2.1) is larger (1.2)
+    key = section_key(np.array([0.97, 0.45]), np.array([0.96, 0.44]), np.array([0.80, 0.20]),
+                      np.array([0.40, 0.40]), 2.0)
+    assert key[1] > key[0]
+    assert key == pytest.approx([0.17, 0.25])
+
+
+def test_frames_section_key_penalises_a_frame_below_its_threshold() -> None:
+    from framing.report.frames import section_key
+
+    # the larger gap (0.30) belongs to a frame whose robust score (one sentence left out) is below
+    # its threshold: it ranks after a present frame with a smaller gap; no bonus above threshold
+    key = section_key(np.array([0.35, 0.60]), np.array([0.20, 0.55]), np.array([0.05, 0.45]),
+                      np.array([0.40, 0.40]), 2.0)
+    assert key[1] > key[0]
+    assert key[1] == pytest.approx(0.15)
+    assert section_key(np.array([0.35]), np.array([0.20]), np.array([0.05]), np.array([0.40]), 0.0) == \
+        pytest.approx([0.30])
+
+
 @pytest.mark.model
 def test_frames_head_meta_has_pooling_rule_and_thresholds() -> None:
     from framing.scorers.frames import pooling
@@ -82,6 +107,7 @@ def test_frames_head_meta_has_pooling_rule_and_thresholds() -> None:
     assert rule["r"] > 0
     assert list(rule["thresholds"]) == list(FRAMES)
     assert all(0 < t < 1 for t in rule["thresholds"].values())
+    assert rule["section_penalty"] > 0  # chosen with the head (meta.section_rule)
 
 
 @pytest.mark.model

@@ -134,32 +134,53 @@ def rest_scores(units: Sequence[dict[str, Any]], words: Sequence[float]) -> list
     return out
 
 
+def section_key(score: np.ndarray, robust: np.ndarray, rest: np.ndarray, threshold: np.ndarray,
+                penalty: float) -> np.ndarray:
+    """The section ranking key (vectorised): ``(score - rest) + penalty * min(margin, 0)``.
+
+    ``score - rest`` is the *probability* difference between the section's pooled score and the
+    rest of the article's: the head's pooled scores are trained as article-level probabilities, so
+    the difference is how much more likely the frame is here than elsewhere. A logit difference
+    would inflate gaps near 0 and 1 (0.95 against 0.83 weighs as much as 0.30 against 0.10), which
+    let a frame near saturation everywhere (External_regulation_and_reputation on the seed) lead
+    section after section. ``margin`` is the logit distance of the section's robust score (its
+    strongest sentence for the frame left out, ``pool_without_top``) to the frame's tuned threshold:
+    no bonus above it, a penalty below, so a frame the section does not have, or that one sentence
+    carries, cannot lead. ``penalty`` is chosen with the head on pseudo-articles of the training
+    split (``framing.train.frames.choose_section_penalty``) and stored in its meta.
+    """
+    eps = _EPS
+    rb = np.clip(np.asarray(robust, np.float64), eps, 1 - eps)
+    t = np.clip(np.asarray(threshold, np.float64), eps, 1 - eps)
+    margin = np.log(rb / (1 - rb)) - np.log(t / (1 - t))
+    return (np.asarray(score, np.float64) - np.asarray(rest, np.float64)) + penalty * np.minimum(margin, 0.0)
+
+
 def section_frames(unit: dict[str, Any], rest: dict[str, float] | None, k: int = TOP_K) -> list[dict[str, Any]]:
     """A section's frames as a reader would pick them: what the section does that the rest of
     the article does not, and does on more than one sentence.
 
-    ``key = lift + min(margin, 0)``: ``lift`` is the logit difference between the unit's pooled
-    score and the rest of the article's (scores clipped to [LIFT_CLIP, 1 - LIFT_CLIP], so a frame
-    near 1 everywhere is no lift), ``margin`` the logit distance of the unit's robust score (its
-    strongest sentence for the frame left out, ``pool_without_top``) to the frame's tuned
-    threshold: no bonus above it, a penalty below, so a frame one sentence carries cannot lead. Without a
-    rest (one-section article) the key is the margin of the pooled score, as ``rank``.
-    Returns dicts ``frame, score (pooled), robust, rest, lift, label (pooled >= threshold), key``.
+    Ranked by ``section_key`` (probability gap to the rest of the article plus a penalty below the
+    frame's threshold). Without a rest (one-section article) the key is the margin of the pooled
+    score, as ``rank``. Returns dicts ``frame, score (pooled), robust, rest, lift, label (pooled >=
+    threshold), key``; ``lift`` stays the logit difference to the rest (scores clipped to
+    [LIFT_CLIP, 1 - LIFT_CLIP]), the size the findings' FRAME_LIFT is stated in.
     """
     scores = unit.get("scores") or {}
     if not scores:
         return []
     robust = unit.get("robust") or scores
-    th = pooling()["thresholds"]
+    rule = pooling()
+    th = rule["thresholds"]
     rows = []
     for f in FRAMES:
         if f not in scores:
             continue
         rb = float(robust.get(f, scores[f]))
-        margin = _margin(rb, th[f])
         if rest and f in rest:
             lift = _clipped_logit(float(scores[f])) - _clipped_logit(rest[f])
-            key = lift + min(margin, 0.0)
+            key = float(section_key(np.array(scores[f]), np.array(rb), np.array(rest[f]), np.array(th[f]),
+                                    rule["section_penalty"]))
         else:
             lift, key = None, _margin(scores[f], th[f])
         rows.append({"frame": f, "score": float(scores[f]), "robust": rb,

@@ -68,7 +68,9 @@ def pooling() -> dict[str, Any]:
     """The pooling rule and thresholds stored in the head's meta."""
     meta = _head().meta
     return {"rule": meta["pooling"]["rule"], "r": float(meta["pooling"]["r"]),
-            "thresholds": dict(zip(FRAMES, meta["thresholds"], strict=True))}
+            "thresholds": dict(zip(FRAMES, meta["thresholds"], strict=True)),
+            # the section rule's penalty weight, chosen with the head (``framing.train.frames``)
+            "section_penalty": float((meta.get("section_rule") or {}).get("penalty", 1.0))}
 
 
 def pool(probs: np.ndarray, weights: Sequence[float] | np.ndarray, r: float | None = None) -> np.ndarray:
