@@ -142,3 +142,31 @@ def test_q8_unwritable_cache_is_a_model_error(tmp_path, seed_path, monkeypatch) 
     assert res.exit_code == ExitCode.MODEL
     err = res.stderr.strip().splitlines()
     assert len(err) == 1 and "FRAMING_CACHE" in err[0] and "Traceback" not in res.output
+
+
+def test_file_digest_is_remembered_but_never_for_other_bytes(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The encoder identity hashes ~110 MB of packaged files; a large file's sha256 is remembered
+    per (path, size, inode, mtime, ctime), and rewriting the file (same size) gives its new digest."""
+    import hashlib
+    import json
+
+    from framing import encoder
+    from framing.encoder import file_digest
+
+    monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))
+    big = tmp_path / "weights.bin"
+    data = bytearray(np.random.default_rng(0).bytes(3 << 20))
+    big.write_bytes(bytes(data))
+    want = hashlib.sha256(data).hexdigest()
+    memo = tmp_path / "cache" / "encoders" / "file-digests.json"
+    assert file_digest(big) == want[:12] and not memo.exists()  # just written: hashed, not remembered
+    monkeypatch.setattr(encoder, "_RACY_NS", 0)  # as if written long ago
+    assert file_digest(big) == want[:12] and file_digest(big, 64) == want
+    assert list(json.loads(memo.read_text()).values()) == [want]
+    data[-1] ^= 0x01
+    big.write_bytes(bytes(data))  # maybe within the same file-time tick as the first write
+    monkeypatch.undo()
+    monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))
+    assert file_digest(big, 64) == hashlib.sha256(data).hexdigest() != want
+    memo.write_text("not json")  # a damaged memo is ignored
+    assert file_digest(big, 64) == hashlib.sha256(data).hexdigest()

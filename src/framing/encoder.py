@@ -378,9 +378,64 @@ def load_encoder(model: str | None = None, device: str = "cpu", threads: int | N
     return TorchEncoder(arg, resolve_device(device), offline, name=_identity(kind, arg), layers=layers)
 
 
+_RACY_NS = 2_000_000_000
+
+
 def file_digest(path: Path, n: int = 12) -> str:
+    """sha256 of a file (first ``n`` hex digits). Files of 1 MB or more (the packaged weights and
+    graph: ~110 MB, ~0.1 s of every cold start to hash) are hashed once per (path, size, inode,
+    mtime, ctime) and remembered in ``$FRAMING_CACHE/encoders/file-digests.json``; any change to
+    the file changes its ctime, so a remembered digest is never reused for other bytes. A file
+    changed in the last ``_RACY_NS`` is always hashed (file times are coarser than writes)."""
+    import time
+
+    st = os.stat(path)
+    if st.st_size < 1 << 20 or time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < _RACY_NS:
+        return _sha256(path)[:n]
+    key = f"{os.path.realpath(path)}|{st.st_size}|{st.st_ino}|{st.st_mtime_ns}|{st.st_ctime_ns}"
+    memo = _digest_memo()
+    if key not in memo:
+        memo[key] = _sha256(path)
+        _save_digest_memo(memo)
+    return memo[key][:n]
+
+
+def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
-    return h.hexdigest()[:n]
+    return h.hexdigest()
+
+
+def _memo_path() -> Path:
+    from .resources import cache_dir
+
+    return cache_dir() / "encoders" / "file-digests.json"
+
+
+def _digest_memo() -> dict[str, str]:
+    import json
+
+    try:
+        memo = json.loads(_memo_path().read_text())
+    except (OSError, ValueError):
+        return {}
+    ok = isinstance(memo, dict) and all(isinstance(v, str) and len(v) == 64 for v in memo.values())
+    return memo if ok else {}
+
+
+def _save_digest_memo(memo: dict[str, str]) -> None:
+    """Write the memo atomically; an unwritable cache only means hashing again next time."""
+    import json
+    import tempfile
+
+    path = _memo_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".file-digests-")
+        with os.fdopen(fd, "w") as fh:
+            json.dump(dict(sorted(memo.items())[-64:]), fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass
