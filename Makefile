@@ -15,6 +15,7 @@ install:  ## create .venv and install framing with its pinned dependencies (torc
 	$(VENV)/bin/pip install --quiet torch==2.13.0
 	$(VENV)/bin/pip install --quiet -e ".[train,dev]"
 	$(VENV)/bin/python -m framing.encoder_ft >/dev/null  # builds the default (fine-tuned) encoder into the user cache, once (sha256-checked; never trains)
+	$(VENV)/bin/python -m framing.quantize --static >/dev/null  # builds the default encoder's CPU path (static int8, committed sha256-checked calibration; reads no data) into the user cache, once
 	$(VENV)/bin/python -m framing.quantize >/dev/null  # builds the opt-in minilm-q8 encoder (from the default) into the user cache, once
 	$(VENV)/bin/python -m compileall -q src  # bytecode even where PYTHONDONTWRITEBYTECODE is set (saves ~0.2 s a start)
 	command -v chromium >/dev/null || sh scripts/install-browser.sh  # Debian chromium for tests/browser (as root; else the test skips)

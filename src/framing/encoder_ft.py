@@ -2,7 +2,8 @@
 committed ``models/encoder-ft.v2/layers.safetensors`` (only the fine-tuned top layers, fp16).
 
 **The default encoder** (``encoder.DEFAULT_MODEL``) since 2026-12-02: every shipped head was
-retrained on its features (``make models``). The heads trained jointly with it live in
+retrained on its features (``make models``). On the CPU the default runs this graph as static int8
+(``framing.quantize.build_static``, built from it); ``--model minilm-ft-fp32`` runs it as is. The heads trained jointly with it live in
 ``models/encoder-ft.v2/heads.safetensors`` (dev measurement only; ``python -m framing.train.finetune
 --export-heads DIR`` writes them into a copy of models/ for ``FRAMING_MODELS=DIR``). ``make install``
 builds the ONNX file; where it is missing (a clean checkout, another ``FRAMING_CACHE``) the first
