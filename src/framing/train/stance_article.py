@@ -65,10 +65,11 @@ def slant_dir() -> Path:
 def _mentions_cache_key(articles: list[Any]) -> str:
     from ..resources import artifact
 
-    h = hashlib.sha1(b"v2")
+    h = hashlib.sha1(b"v3")
     from .. import targets
 
     h.update((artifact("stance.v1") / "weights.safetensors").read_bytes())
+    h.update((artifact("ner.v1") / "weights.safetensors").read_bytes())  # the targets stage reads the NER head
     h.update(Path(targets.__file__).read_bytes())  # mentions come from the targets stage
     for a in articles:
         h.update(json.dumps(a.record(), sort_keys=True).encode())
