@@ -294,18 +294,21 @@ def lower_states(model, tok: Tokenized, top: int, key: str) -> list[np.ndarray]:
     return [flat[bounds[i]:bounds[i + 1]] for i in range(len(lens))]
 
 
-def make_heads(d: int):  # type: ignore[no-untyped-def]
+def make_heads(d: int, slant: bool = False):  # type: ignore[no-untyped-def]
+    """The task heads; ``slant`` adds the BASIL author-slant head (``--basil``)."""
     import torch
 
     from ..scorers.stance import feature_dim
 
-    return torch.nn.ModuleDict({
+    heads = {
         "sentiment": torch.nn.Linear(d, 1),
         "bias": torch.nn.Linear(d, 1),
         "stance": torch.nn.Linear(feature_dim(d), 3),
-        "slant": torch.nn.Linear(feature_dim(d), 3),
         "tags": torch.nn.Linear(d, len(TAG_CLASSES)),
-    })
+    }
+    if slant:
+        heads["slant"] = torch.nn.Linear(feature_dim(d), 3)
+    return torch.nn.ModuleDict(heads)
 
 
 @dataclass(slots=True)
@@ -349,7 +352,9 @@ def forward(layers, heads, states: Sequence[np.ndarray], items: Sequence[Item], 
         pools = torch.einsum("mkt,mtd->mkd", torch.from_numpy(np.concatenate(ment_w)), hs[rows])
         # the shipped stance head's input (scorers.stance.features_many): every pool, then mention * sentence
         feats = torch.cat([pools.flatten(1), pools[:, 0] * pools[:, 1]], 1)
-        stance = torch.where(torch.tensor(slant_rows)[:, None], heads["slant"](feats), heads["stance"](feats))
+        stance = heads["stance"](feats)
+        if any(slant_rows):
+            stance = torch.where(torch.tensor(slant_rows)[:, None], heads["slant"](feats), stance)
     tags = heads["tags"](hs)
     return Outputs(heads["sentiment"](pooled)[:, 0], heads["bias"](pooled)[:, 0], stance,
                    [tags[row, : lens[row]] for row in range(len(states))])
@@ -579,7 +584,7 @@ def train(epochs: int = EPOCHS, top: int = TOP, out_dir: Path | None = None, lim
     tok = Tokenized([tok.ids[i] for i in keep], [tok.offsets[i] for i in keep])
     layers = model.encoder.layer[n_low:]
     layers.train()
-    heads = make_heads(model.config.hidden_size)
+    heads = make_heads(model.config.hidden_size, slant=any(it.source == "basil" for it in items))
     tr_idx = np.array([i for i, it in enumerate(items) if it.split == "train"])
     dv_idx = [i for i, it in enumerate(items) if it.split != "train"]
     dv_items = [items[i] for i in dv_idx]
