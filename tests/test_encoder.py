@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from encoder_checks import agreement, cos
 from framing.encoder import MAX_TOKENS, load_encoder
 
 pytestmark = pytest.mark.model
@@ -31,10 +32,6 @@ def fp32():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def q8():  # type: ignore[no-untyped-def]
     return load_encoder("minilm-q8")  # built once into the cache (make install prebuilds it)
-
-
-def cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return (a * b).sum(-1) / np.linalg.norm(a, axis=-1) / np.linalg.norm(b, axis=-1)
 
 
 def test_encoder_onnx_matches_torch(fp32, torch_encoder) -> None:  # type: ignore[no-untyped-def]
@@ -97,20 +94,13 @@ def test_q8_encoder_stays_close_to_the_fp32_graph(fp32, q8, seed_text) -> None: 
     """minilm-q8 (dynamic int8) is opt-in because it drifts: the stated tolerance is pooled
     cosine >= 0.97 (0.99 typical on the seed) and sentiment within 0.15 (0.06 measured)."""
     from framing.quantize import NAME, target_path
-    from framing.scorers import Batch, get
 
     assert q8.name.startswith(NAME) and target_path().exists()
     texts = [ln for ln in seed_text.splitlines() if len(ln.split()) > 8][:24]
-    a, b = fp32.encode(texts), q8.encode(texts)
-    c = cos(a.pooled, b.pooled)
+    c, states, sa, sb = agreement(fp32, q8, texts)
     assert c.min() >= 0.97
     assert c.mean() < 0.9995  # it is a different computation, not a renamed default
-    for sa, sb in zip(a.states, b.states, strict=True):
-        assert cos(sa, sb).mean() >= 0.95
-    sent = get("sentiment")
-    quotes = [[] for _ in texts]
-    sa = np.array([r.score for r in sent.score(Batch(texts, a, quotes))])
-    sb = np.array([r.score for r in sent.score(Batch(texts, b, quotes))])
+    assert states.min() >= 0.95
     assert np.abs(sa - sb).max() < 0.15
     assert np.corrcoef(sa, sb)[0, 1] > 0.95
 

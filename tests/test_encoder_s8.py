@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from encoder_checks import agreement
 from framing import encoder_ft, quantize
 from framing.encoder import FP32_MODEL, identity, load_encoder
 from framing.errors import ModelError
@@ -25,10 +26,6 @@ OTHERS = [f"Officials said on Tuesday that the {w} talks would resume next week 
     "A much longer sentence, written to widen the padded batch well beyond every seed sentence, "
     "in which the committee, after weeks of hearings, testimony and argument, finally voted to "
     "send the bill back to the floor with amendments that neither party had asked for."]
-
-
-def cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return (a * b).sum(-1) / np.linalg.norm(a, axis=-1) / np.linalg.norm(b, axis=-1)
 
 
 def sentences(text: str, n: int = 24) -> list[str]:
@@ -75,19 +72,11 @@ def test_default_stays_close_to_the_fp32_graph_the_heads_were_trained_on(encoder
     on average (0.997 mean measured on 400 seed and PTC sentences), token states >= 0.97 on average,
     sentiment within 0.1 (the dev figures through the CLI moved by <= 0.003, models card). It is
     int8 arithmetic, not a renamed fp32 graph."""
-    from framing.scorers import Batch, get
-
     texts = sentences(seed_text)
-    a, b = encoder.encode(texts), fp32.encode(texts)
-    c = cos(a.pooled, b.pooled)
+    c, states, sa, sb = agreement(encoder, fp32, texts)
     assert c.min() >= 0.98 and c.mean() >= 0.995
     assert c.mean() < 0.99999
-    for sa, sb in zip(a.states, b.states, strict=True):
-        assert cos(sa, sb).mean() >= 0.97
-    sent = get("sentiment")
-    quotes = [[] for _ in texts]
-    sa = np.array([r.score for r in sent.score(Batch(texts, a, quotes))])
-    sb = np.array([r.score for r in sent.score(Batch(texts, b, quotes))])
+    assert states.min() >= 0.97
     assert np.abs(sa - sb).max() < 0.1
 
 

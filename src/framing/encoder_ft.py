@@ -46,16 +46,13 @@ def artifact_dir() -> Path:
 
 def checked_layers(art: Path | None = None) -> Path:
     """The layers file, after checking its sha256 against the artifact's config.json."""
+    from .resources import checked_sha256
+
     art = art or artifact_dir()
-    path, cfg = art / "layers.safetensors", art / "config.json"
-    if not path.exists() or not cfg.exists():
-        raise ModelError(f"the fine-tuned encoder artifact is missing in {art}",
-                         "train it with: python -m framing.train.finetune")
-    want = json.loads(cfg.read_text())["layers_sha256"]
-    got = hashlib.sha256(path.read_bytes()).hexdigest()
-    if got != want:
-        raise ModelError(f"checksum mismatch for {path}: {got[:12]} != {want[:12]} (config.json)",
-                         "reinstall framing or retrain the artifact")
+    path = art / "layers.safetensors"
+    checked_sha256(path, "layers_sha256", (f"the fine-tuned encoder artifact is missing in {art}",
+                                           "train it with: python -m framing.train.finetune"),
+                   "reinstall framing or retrain the artifact")
     return path
 
 

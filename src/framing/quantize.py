@@ -172,19 +172,12 @@ def calibration_dir() -> Path:
 
 def _calibration_sha(art: Path) -> str:
     """sha256 of ``calibration.json``, after checking it against the artifact's config.json."""
-    import hashlib
-    import json
+    from .resources import checked_sha256
 
-    path, cfg = art / "calibration.json", art / "config.json"
-    if not path.exists() or not cfg.exists():
-        raise ModelError(f"the int8 calibration of the default encoder is missing in {art}",
-                         "reinstall framing, or calibrate with: python -m framing.quantize --calibrate")
-    want = json.loads(cfg.read_text())["calibration_sha256"]
-    got = hashlib.sha256(path.read_bytes()).hexdigest()
-    if got != want:
-        raise ModelError(f"checksum mismatch for {path}: {got[:12]} != {want[:12]} (config.json)",
-                         "reinstall framing or recalibrate: python -m framing.quantize --calibrate")
-    return got
+    return checked_sha256(art / "calibration.json", "calibration_sha256",
+                          (f"the int8 calibration of the default encoder is missing in {art}",
+                           "reinstall framing, or calibrate with: python -m framing.quantize --calibrate"),
+                          "reinstall framing or recalibrate: python -m framing.quantize --calibrate")
 
 
 def checked_calibration(art: Path | None = None) -> dict:

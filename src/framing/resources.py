@@ -35,3 +35,20 @@ def cache_dir() -> Path:
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "framing"
+
+
+def checked_sha256(path: Path, key: str, missing: tuple[str, str], mismatch_hint: str) -> str:
+    """sha256 of a committed artifact file after checking it against ``key`` in the ``config.json``
+    beside it: a missing file (or config) raises ``ModelError(*missing)``, a mismatch names both
+    digests with ``mismatch_hint``."""
+    import hashlib
+    import json
+
+    cfg = path.parent / "config.json"
+    if not path.exists() or not cfg.exists():
+        raise ModelError(*missing)
+    want = json.loads(cfg.read_text())[key]
+    got = hashlib.sha256(path.read_bytes()).hexdigest()
+    if got != want:
+        raise ModelError(f"checksum mismatch for {path}: {got[:12]} != {want[:12]} (config.json)", mismatch_hint)
+    return got
