@@ -195,6 +195,7 @@ def _root(
 # Shared options (rich_help_panel groups them in --help)
 ModelOpt = Annotated[str | None, typer.Option("--model", help="Encoder: 'minilm-ft' (default: MiniLM with fine-tuned top layers, ONNX, static int8 on the CPU: batch-invariant, within 0.003 of fp32 on the dev figures), 'minilm-ft-fp32' (the same graph in fp32, what the shipped heads were trained on), 'minilm-q8' (the same weights, dynamic int8: faster, less accurate), 'torch' (the same weights via torch), 'minilm-int8' (the base MiniLM; the shipped heads were not trained on it), or a local directory / hub id (safetensors only).", rich_help_panel="Model")]
 DeviceOpt = Annotated[str, typer.Option("--device", help="auto|cpu|cuda.", rich_help_panel="Model")]
+ExplainOpt = Annotated[bool, typer.Option("--explain", help="Show the evidence behind each score.", rich_help_panel="Output")]
 ThreadsOpt = Annotated[int | None, typer.Option("--threads", min=1, help="CPU threads for the encoder.", rich_help_panel="Model")]
 ScorersOpt = Annotated[str | None, typer.Option("--scorers", help="Comma-separated scorers to run (see `framing scorers`).", rich_help_panel="Scoring")]
 LexiconOpt = Annotated[list[str] | None, typer.Option("--lexicon", help="Extra loaded-terms lexicon file (TSV/JSON, see docs/lexicon.md); repeatable.", rich_help_panel="Scoring")]
@@ -223,7 +224,7 @@ def analyze(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.", rich_help_panel="Output")] = None,
     input_format: InputFormatOpt = "auto",
     encoding: EncodingOpt = "utf-8",
-    explain: Annotated[bool, typer.Option("--explain", help="Show the evidence behind each score.", rich_help_panel="Output")] = False,
+    explain: ExplainOpt = False,
     width: WidthOpt = None,
     model: ModelOpt = None,
     device: DeviceOpt = "cpu",
@@ -454,7 +455,7 @@ def render_saved(
     report: Annotated[str, typer.Argument(help="A saved report (framing analyze --format json) or framing batch JSONL output; - for stdin.")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="auto = table on a terminal, json otherwise. Several reports (JSONL): json writes JSONL, html needs -o DIR (one page each and index.html).", rich_help_panel="Output")] = Format.auto,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (or directory: html of several reports) instead of stdout.", rich_help_panel="Output")] = None,
-    explain: Annotated[bool, typer.Option("--explain", help="Show the evidence behind each score.", rich_help_panel="Output")] = False,
+    explain: ExplainOpt = False,
     width: WidthOpt = None,
     color: ColorOpt = Color.auto,
     verbose: VerboseOpt = 0,

@@ -21,10 +21,16 @@ from .weighting import weights
 EVIDENCE_K = 2
 
 
+def _margins(p: Any, t: Any) -> np.ndarray:
+    """How far pooled scores are above their thresholds, in logits (frames differ in base rate)."""
+    p = np.clip(np.asarray(p, np.float64), _EPS, 1 - _EPS)
+    t = np.clip(np.asarray(t, np.float64), _EPS, 1 - _EPS)
+    return np.log(p / (1 - p)) - np.log(t / (1 - t))
+
+
 def _margin(p: float, t: float) -> float:
-    """How far a pooled score is above its threshold, in logits (frames differ in base rate)."""
-    p, t = min(max(p, _EPS), 1 - _EPS), min(max(t, _EPS), 1 - _EPS)
-    return float(np.log(p / (1 - p)) - np.log(t / (1 - t)))
+    """``_margins`` of one score."""
+    return float(_margins(p, t))
 
 
 def summarize(results: Sequence[FrameScores], sentences: Sequence[Any], article: Any) -> dict[str, Any]:
@@ -149,10 +155,7 @@ def section_key(score: np.ndarray, robust: np.ndarray, rest: np.ndarray, thresho
     carries, cannot lead. ``penalty`` is chosen with the head on pseudo-articles of the training
     split (``framing.train.frames.choose_section_penalty``) and stored in its meta.
     """
-    eps = _EPS
-    rb = np.clip(np.asarray(robust, np.float64), eps, 1 - eps)
-    t = np.clip(np.asarray(threshold, np.float64), eps, 1 - eps)
-    margin = np.log(rb / (1 - rb)) - np.log(t / (1 - t))
+    margin = _margins(robust, threshold)
     return (np.asarray(score, np.float64) - np.asarray(rest, np.float64)) + penalty * np.minimum(margin, 0.0)
 
 
