@@ -851,9 +851,19 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
         gaz_forms = {form for hits in gaz_hits.values() for *_, form in hits}
         link = _link_user(set(names) | gaz_forms | {table[f].canonical for f in gaz_forms}, user)
         names = [link.get(n, n) for n in names]
-        for found, u in link.items():
-            if found in kinds and u not in kinds:
-                kinds[u] = kinds[found]
+        linked: dict[str, list[str]] = defaultdict(list)
+        for found, u in sorted(link.items()):
+            if found in kinds:
+                linked[u].append(kinds[found])
+        for u, ks in linked.items():
+            # the found names of one user target may be typed apart ("Sheriff Arpaio" a person,
+            # "Joe Arpaio" an ORG by the NER head): a person among them makes the target one (its
+            # pronouns resolve to it); else its own found kind, else the first found name's.
+            # Never the order of a set, which changes with the process's hash seed.
+            if "person" in ks:
+                kinds[u] = "person"
+            elif u not in kinds:
+                kinds[u] = ks[0]
     for s in table.values():
         if s.kind != "user" or s.canonical not in kinds:  # a linked user target keeps the found kind
             kinds[s.canonical] = s.kind
