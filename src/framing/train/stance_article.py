@@ -70,6 +70,9 @@ def _mentions_cache_key(articles: list[Any]) -> str:
 
     h.update((artifact("stance.v1") / "weights.safetensors").read_bytes())
     h.update((artifact("ner.v1") / "weights.safetensors").read_bytes())  # the targets stage reads the NER head
+    from ..encoder import identity
+
+    h.update(identity().encode())  # the pipeline's encoder gives the mentions' probabilities
     h.update(Path(targets.__file__).read_bytes())  # mentions come from the targets stage
     for a in articles:
         h.update(json.dumps(a.record(), sort_keys=True).encode())
