@@ -27,6 +27,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .vocab import frame_name
 from .weighting import word_weight
 
@@ -485,10 +487,19 @@ def _quote_terms(terms: Sequence[str], k: int = 3) -> str:
 
 # ----------------------------------------------------------------------------- the claim rule
 #: A "most/least" claim needs, in the section and in the rest of the article, at least this many
-#: units (sentences; mentions for stance), and a difference from the rest of at least CLAIM_Z
-#: standard errors and at least FLOOR[kind]. One rule (``_claim``) decides every such claim.
+#: units (sentences; mentions for stance), a difference from the rest of at least FLOOR[kind], and
+#: a difference beyond the noise of the scores: its standardized difference (difference over its
+#: standard error) must beat what the most extreme section reaches by chance, at level
+#: CLAIM_ALPHA, over CLAIM_PERMUTATIONS shuffles of the units among the sections (a max-statistic
+#: permutation test: the claim names the extreme section out of many, so the bar is the chance
+#: extreme, not one pre-chosen section's). One rule (``_claim``) decides every such claim.
 MIN_UNITS = 3
-CLAIM_Z = 1.645  # one-sided 95%: a "most" claim has a direction
+CLAIM_ALPHA = 0.05  # one-sided: a "most" claim has a direction
+CLAIM_PERMUTATIONS = 999
+#: The permutations are drawn from a fixed seed: one article gives one report.
+CLAIM_SEED = 13
+#: The arc compares two stretches fixed in advance (the opening and the close), one test: one-sided 95 %.
+ARC_Z = 1.645
 #: A section's frame claim needs the frame among the section's top SECTION_FRAME_CLAIM frames
 #: (``framing.report.frames.section_frames``, the ranking the section view shows) with a lift of at
 #: least FRAME_LIFT logits over the rest of the article on its robust score (strongest sentence
@@ -534,16 +545,59 @@ def _units(report: Report, kind: str, target: str | None = None) -> list[list[tu
     return out
 
 
+def _standardized(v: np.ndarray, w: np.ndarray, groups: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per permutation row of ``groups`` ([b, n] section of each unit), per section: the weighted
+    mean's difference from the rest of the article over its standard error (``_wstats`` for each
+    side, vectorised), and whether both sides have MIN_UNITS units. Returns ([b, k], [b, k])."""
+    b, n = groups.shape
+    idx = (groups + k * np.arange(b)[:, None]).ravel()
+
+    def sums(x: np.ndarray) -> np.ndarray:
+        return np.bincount(idx, weights=np.broadcast_to(x, (b, n)).ravel(), minlength=b * k).reshape(b, k)
+
+    cnt = sums(np.ones(n))
+    sw, swv, sw2, swv2 = sums(w), sums(w * v), sums(w * w), sums(w * v * v)
+    out = []
+    for W, WV, W2, WV2 in ((sw, swv, sw2, swv2),
+                           (w.sum() - sw, (w * v).sum() - swv, (w * w).sum() - sw2, (w * v * v).sum() - swv2)):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            m = WV / W
+            n_eff = W * W / W2
+            var = np.maximum(WV2 / W - m * m, 0.0)
+            var = np.where(n_eff > 1, var * n_eff / (n_eff - 1), var)
+            out.append((m, var / n_eff))
+    (m, v1), (r, v2) = out
+    ok = (cnt >= MIN_UNITS) & (len(v) - cnt >= MIN_UNITS)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = (m - r) / np.sqrt(v1 + v2)
+    t = np.where(ok, np.nan_to_num(t, nan=0.0, posinf=1e9, neginf=-1e9), np.nan)
+    return t, ok
+
+
+def _chance_extreme(units: list[list[tuple[float, float, int, dict[str, Any]]]], sign: float) -> np.ndarray:
+    """The most extreme standardized difference (``_standardized``, times ``sign``) over the
+    eligible sections in each of CLAIM_PERMUTATIONS shuffles of the units among the sections."""
+    v = np.array([u[0] for us in units for u in us], np.float64)
+    w = np.array([u[1] for us in units for u in us], np.float64)
+    g = np.repeat(np.arange(len(units)), [len(us) for us in units])
+    rng = np.random.default_rng(CLAIM_SEED)
+    perms = rng.permuted(np.tile(g, (CLAIM_PERMUTATIONS, 1)), axis=1)
+    t, ok = _standardized(v, w, perms, len(units))
+    return np.where(ok.any(1), np.nanmax(np.where(ok, sign * t, -np.inf), axis=1), -np.inf)
+
+
 def _claim(units: list[list[tuple[float, float, int, dict[str, Any]]]], kind: str,
            direction: str) -> dict[str, Any] | None:
     """THE rule for "most"/"least" claims: the section with the highest (``direction="higher"``)
     or lowest mean, if its difference from the rest of the article is clear.
 
-    Clear: the section and the rest each have MIN_UNITS units, and ``|mean - rest| >=
-    max(CLAIM_Z * se, FLOOR[kind])`` where ``se`` is the standard error of the difference of two
-    weighted means (effective sample sizes from the weights). The extreme section is the only
-    candidate, so "most X" and "least X" can never name the same section, and two claims about one
-    metric can never disagree.
+    Clear: the section and the rest each have MIN_UNITS units, ``|mean - rest| >= FLOOR[kind]``,
+    and the difference in standard errors (of the difference of two weighted means, effective
+    sample sizes from the weights) is reached by the most extreme section in under CLAIM_ALPHA of
+    the shuffles of the units among the sections (``_chance_extreme``): picking the extreme of
+    eight sections finds a "difference" in noise alone, and a one-section test at 95 % would
+    state it. The extreme section is the only candidate, so "most X" and "least X" can never name
+    the same section, and two claims about one metric can never disagree.
     """
     stats = [(_wstats([(v, w) for v, w, _, _ in us]) if len(us) >= MIN_UNITS else None) for us in units]
     eligible = [(st[0], i) for i, st in enumerate(stats) if st is not None]
@@ -558,20 +612,25 @@ def _claim(units: list[list[tuple[float, float, int, dict[str, Any]]]], kind: st
     rest, rse, _ = _wstats(rest_units)  # type: ignore[misc]
     diff = mean - rest
     se_d = math.sqrt(se**2 + rse**2)
-    if sign * diff <= 0 or abs(diff) < max(CLAIM_Z * se_d, FLOOR[kind]):
+    if sign * diff <= 0 or abs(diff) < FLOOR[kind]:
+        return None
+    z = sign * diff / se_d if se_d > 0 else math.inf
+    chance = _chance_extreme(units, sign)
+    p = (1 + int(np.sum(chance >= z - 1e-9))) / (1 + len(chance))
+    if p >= CLAIM_ALPHA:
         return None
     ev = sorted(units[i], key=lambda u: (-sign * u[0], u[3].get("start", 0)))
     seen: set[Any] = set()
     evidence = []
-    for v, _, p, s in ev:
+    for v, _, p_, s in ev:
         if s.get("start") in seen:
             continue
         seen.add(s.get("start"))
-        evidence.append(_ev(p, s, v))
+        evidence.append(_ev(p_, s, v))
         if len(evidence) == EVIDENCE_K:
             break
     return {"section": i, "value": mean, "rest": rest, "se": se_d, "n": len(units[i]),
-            "direction": direction, "evidence": evidence}
+            "direction": direction, "p": p, "evidence": evidence}
 
 
 def _frame_claims(report: Report, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -705,7 +764,7 @@ def _findings(
         se = math.sqrt(sa[1] ** 2 + sb[1] ** 2)  # type: ignore[index]
         where = (f"{ma:+.2f} over the first {k} paragraphs ({section_name(secs[pts[0][1]])}) and {mb:+.2f} "
                  f"over the last {k} ({section_name(secs[pts[-1][1]])})")
-        if abs(ma - mb) >= max(FLOOR["sentiment"], CLAIM_Z * se):
+        if abs(ma - mb) >= max(FLOOR["sentiment"], ARC_Z * se):
             add(f"Sentiment turns {'more negative' if mb < ma else 'more positive'} through the article: {where}",
                 "arc", "sentiment", None, "lower" if mb < ma else "higher", [])
     return out
