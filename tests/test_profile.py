@@ -284,3 +284,25 @@ def test_profile_names_a_section_that_really_differs() -> None:
     scores[5] = [rng.gauss(-0.8, 0.1) for _ in range(4)]
     claims = _sentiment_claims(profile(_scored_report(scores)))
     assert any(c.startswith("“Part 5” is the most negative section") for c in claims), claims
+
+
+@pytest.mark.model
+def test_profile_stance_units_are_the_sections_own_stance(report) -> None:  # type: ignore[no-untyped-def]
+    """One rule, one home: a section's author stance (the article rule over its mentions) is the
+    mean of its spans' ``author_score``, the numbers the profile's stance claims rest on."""
+    from framing.report.profile import _units
+
+    checked = 0
+    for k, sec in enumerate(report["sections"]):
+        for t in sec.get("stance") or []:
+            author = t["author"]
+            spans = [sp for p in sec["paragraphs"] for s in p["sentences"] for tt in (s.get("stance") or [])
+                     if tt["target"] == t["target"] for sp in tt.get("spans", []) if not sp["quoted"]]
+            if "roles" not in author or not spans:  # one sentence: the plain mean, not the rule
+                continue
+            assert statistics.mean(sp["author_score"] for sp in spans) == pytest.approx(author["score"], abs=1e-3)
+            units = _units(report, "stance", t["target"])[k]
+            mean = sum(v * w for v, w, _, _ in units) / sum(w for _, w, _, _ in units)
+            assert mean == pytest.approx(author["score"], abs=1e-3), (sec["heading"], t["target"])
+            checked += 1
+    assert checked >= 10

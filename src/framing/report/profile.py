@@ -487,7 +487,7 @@ def _quote_terms(terms: Sequence[str], k: int = 3) -> str:
 
 # ----------------------------------------------------------------------------- the claim rule
 #: A "most/least" claim needs, in the section and in the rest of the article, at least this many
-#: units (sentences; mentions for stance), a difference from the rest of at least FLOOR[kind], and
+#: units (sentences), a difference from the rest of at least FLOOR[kind], and
 #: a difference beyond the noise of the scores: its standardized difference (difference over its
 #: standard error) must beat what the most extreme section reaches by chance, at level
 #: CLAIM_ALPHA, over CLAIM_PERMUTATIONS shuffles of the units among the sections (a max-statistic
@@ -522,6 +522,20 @@ def _wstats(units: Sequence[tuple[float, float]]) -> tuple[float, float, float] 
     return m, math.sqrt(var / n_eff), n_eff
 
 
+def _author_score(span: dict[str, Any]) -> float | None:
+    """A stance span's share of the author's stance: its ``author_score`` (the article rule's
+    reading of that mention, ``framing.report.stance.author_score``; a section's mean of them is the
+    section's stance), or for a report written without the rule its score with harm suffered
+    not read as stance against the sufferer (``effective_score``)."""
+    from .stance import effective_score
+
+    v = span.get("author_score")
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return float(v)
+    s = _score(span)
+    return None if s is None else effective_score(s, span.get("role"))
+
+
 def _units(report: Report, kind: str, target: str | None = None) -> list[list[tuple[float, float, int, dict[str, Any]]]]:
     """Per section, the units a claim about ``kind`` rests on: (value, weight, paragraph, sentence)."""
     out = []
@@ -533,14 +547,12 @@ def _units(report: Report, kind: str, target: str | None = None) -> list[list[tu
                 us.append((v, w, p, s))
             elif kind == "loaded" and isinstance(s.get("loaded_terms"), list):
                 us.append((100.0 * len(_loaded_spans(s)) / w, w, p, s))
-            elif kind == "stance":  # author's voice; a sentence is one unit (its mentions are not independent)
-                from .stance import effective_score  # harm suffered is not stance against
-
+            elif kind == "stance":  # author's voice: a sentence is one unit weighing its mentions
                 d = _stance_by_target({"stance": s.get("stance")}).get(str(target))
-                vs = [effective_score(v, m.get("role")) for m in (d or {}).get("spans", []) or []
-                      if isinstance(m, dict) and not m.get("quoted") and (v := _score(m)) is not None]
+                vs = [v for m in (d or {}).get("spans", []) or []
+                      if isinstance(m, dict) and not m.get("quoted") and (v := _author_score(m)) is not None]
                 if vs:
-                    us.append((sum(vs) / len(vs), 1.0, p, s))
+                    us.append((sum(vs) / len(vs), float(len(vs)), p, s))
         out.append(us)
     return out
 

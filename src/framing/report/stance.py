@@ -75,6 +75,15 @@ def article_score(ms: list[MentionStance], rule: dict[str, Any]) -> float:
     return float(np.clip(favor - against, -1.0, 1.0))
 
 
+def author_score(m: MentionStance, rule: dict[str, Any]) -> float | None:
+    """One mention's share of the author's stance under the article rule: ``article_score`` of
+    the mention alone (None for a quoted one, which is no evidence of the author's stance). The
+    article rule's score of a unit is the mean of its mentions' author scores (before clipping),
+    so the section profile (``framing.report.profile``), which reads the report's spans, rests
+    its stance claims on the same numbers as the unit's stance."""
+    return None if m.quoted else article_score([m], rule)
+
+
 def article_label(evidence: tuple[float, float], rule: dict[str, Any]) -> str:
     """against when the against evidence reaches its threshold and beats the favor evidence's
     margin over its own; favor when the favor evidence reaches its threshold; else neutral."""
@@ -177,6 +186,8 @@ def summarize(mentions: Any, detail: bool = False, context: Any = None) -> list[
                               sorted(speakers.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
         entry["quoted"] = quoted
         if detail:
-            entry["spans"] = [m.to_json() for m in ms]
+            rule = article_rule()
+            entry["spans"] = [m.to_json() if rule is None else {**m.to_json(), "author_score": author_score(m, rule)}
+                              for m in ms]
         out.append(entry)
     return out
