@@ -121,3 +121,29 @@ def test_targets_grouped_surface_regex_finds_what_the_flat_alternation_finds(see
     text = seed_text + " U.S.-Iran ties; Iranians, Iraqis and the U.S.A. Ira I said"
     assert [m.group(0) for m in _surface_regex(forms).finditer(text)] == [m.group(0) for m in flat.finditer(text)]
     assert [m.span() for m in _surface_regex(forms).finditer(text)] == [m.span() for m in flat.finditer(text)]
+
+
+def test_targets_an_organisations_short_form_joins_its_full_name() -> None:
+    """News style names a company in full, then by its first word: one actor, not two."""
+    art = _article("Meridian Shipping raised its fees on Monday. Dockworkers say Meridian ignored "
+                   "their letters for months. Officials in Kellan met Meridian on Friday.")
+    ts = find_targets(art)
+    assert "Meridian" not in ts.names()
+    assert [t for t, _ in _surface(art, ts, 1) if t.startswith("Meridian")] == ["Meridian Shipping"]
+    assert ts.get("Meridian Shipping").mentions >= 3
+
+
+def test_targets_a_short_form_stays_apart_where_it_names_something_else() -> None:
+    from framing.targets import _short_form_of
+
+    # a plural name is a group, its first word something else ("Senate Democrats", "the Senate")
+    names = {"Dalby Farmers": "Dalby Farmers", "Meridian Shipping": "Meridian Shipping"}
+    seen = dict.fromkeys(names.values(), (0, 0, 0))
+    assert _short_form_of("Dalby", list(names), names, {}, seen) is None
+    assert _short_form_of("Meridian", list(names), names, {}, seen) == "Meridian Shipping"
+    assert _short_form_of("Meridian", list(names), names, {"Meridian Shipping": True}, seen) is None  # a person
+    assert _short_form_of("Meridian", list(names), names, {}, {}) is None  # not named yet
+    # two names share the word: "Harrow" alone is ambiguous
+    art = _article("Harrow Minerals sued Harrow School over the land. Harrow said the deal was fair.")
+    ts = find_targets(art)
+    assert all(t not in ("Harrow Minerals", "Harrow School") for t, _ in _surface(art, ts, 1))

@@ -693,6 +693,9 @@ def _resolve(cands: list[_Cand]) -> tuple[list[str], dict[str, str]]:
                     nm = pick[0]["name"]
                     gender.setdefault(nm, pick[0]["gender"])
                     person[nm] = True
+            if nm == f and c.typ in (None, "ORG", "PERSON") and f not in by_surname and f not in first_gender:
+                # an organisation's short form after its full name: "Meridian Shipping ... Meridian"
+                nm = _short_form_of(f, multi, name_of, person, last_seen) or f
             if nm == f and c.gender and len(gendered[f]) > 1:
                 nm = {"m": "Mr. ", "f": "Mrs. "}[c.gender] + f  # two people, no first names
                 person[nm] = True
@@ -708,6 +711,22 @@ def _resolve(cands: list[_Cand]) -> tuple[list[str], dict[str, str]]:
             kinds[nm] = _ACTOR_TYPES[t[0][0]] if t else _guess_kind(fs, any(
                 x.titled for j, x in enumerate(cands) if out[j] == nm))
     return out, kinds
+
+
+def _short_form_of(word: str, multi: Sequence[str], name_of: Mapping[str, str], person: Mapping[str, bool],
+                   seen: Mapping[str, Any]) -> str | None:
+    """The organisation a single word shortens, news style ("Meridian Shipping" named first, then
+    "Meridian"): the one non-person name of the article, already named, whose first word it is.
+    Not when that name ends in a plural ("Senate Democrats": "the Senate" is the chamber) or when
+    two names share the word ("Harrow Minerals" and "Harrow School")."""
+    heads = {name_of[m] for m in multi if m.split()[0] == word}
+    if len(heads) != 1:
+        return None
+    nm = next(iter(heads))
+    last = nm.split()[-1]
+    if person.get(nm) or nm not in seen or nm.split()[0] != word or (last.endswith("s") and not last.endswith("ss")):
+        return None
+    return nm
 
 
 #: words of person titles and roles a found name may carry before a user target's surname
