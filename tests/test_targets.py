@@ -147,3 +147,15 @@ def test_targets_a_short_form_stays_apart_where_it_names_something_else() -> Non
     art = _article("Harrow Minerals sued Harrow School over the land. Harrow said the deal was fair.")
     ts = find_targets(art)
     assert all(t not in ("Harrow Minerals", "Harrow School") for t, _ in _surface(art, ts, 1))
+
+
+@pytest.mark.model
+def test_targets_a_company_the_ner_head_misses_is_found_when_the_body_repeats_it() -> None:
+    """The NER head tags neither "Harrow Minerals" in this article; the body names it twice, once
+    mid-sentence ("the Harrow Minerals tailings dam"), so it is an actor of the article."""
+    from framing.pipeline import Pipeline
+
+    path = Path(__file__).resolve().parent / "readings" / "01_river_mine.md"
+    ts = Pipeline(["stance"]).score(load(str(path))).targets
+    harrow = ts.get("Harrow Minerals")
+    assert harrow is not None and harrow.mentions >= 2

@@ -849,7 +849,12 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
     # Other spans (start of sentence, title, headings, the head's misses) only when their form
     # is known from a kept span (or is the surname/acronym of one)
     if entities is not None:
-        body = strong + [c for c in weak if c.sent >= 0 and c.titled]
+        # the head's misses: titled spans, and a name of two or more capitalised words the body
+        # repeats, once at least mid-sentence ("the Harrow Minerals tailings dam ... Harrow
+        # Minerals has spent")
+        repeated = Counter(c.form for c in weak if c.sent >= 0 and len(c.form.split()) >= 2)
+        mid = {c.form for c in weak if c.sent >= 0 and not c.at_start}
+        body = strong + [c for c in weak if c.sent >= 0 and (c.titled or (repeated[c.form] >= 2 and c.form in mid))]
     else:
         body = [c for c in weak if c.sent >= 0 and (not c.at_start or c.titled)]
     known_forms = {c.form for c in body}
