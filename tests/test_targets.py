@@ -159,3 +159,16 @@ def test_targets_a_company_the_ner_head_misses_is_found_when_the_body_repeats_it
     ts = Pipeline(["stance"]).score(load(str(path))).targets
     harrow = ts.get("Harrow Minerals")
     assert harrow is not None and harrow.mentions >= 2
+
+
+@pytest.mark.model
+def test_targets_a_firm_typed_as_a_person_is_a_firm_and_keeps_its_short_form() -> None:
+    """The NER head types "Northwind Energy" PERSON here; a name ending in "Energy" is a firm, and
+    "Northwind" later in the article is the same firm, not a second actor."""
+    from framing.pipeline import Pipeline
+
+    path = Path(__file__).resolve().parent / "readings" / "07_wind_farm.md"
+    ts = Pipeline(["stance"]).score(load(str(path))).targets
+    firm = ts.get("Northwind Energy")
+    assert firm is not None and firm.kind == "org" and firm.mentions >= 3
+    assert ts.get("Northwind") is None

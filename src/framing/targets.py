@@ -64,6 +64,11 @@ NON_ACTOR = frozenset(["January", "February", "March", "April", "May", "June", "
 _LEADING_STOP = LEADING_WORDS  # framing.language: the stopwords, capitalised, plus sentence openers
 _CONNECTORS = ("of", "and", "al-", "el-", "bin", "ibn", "de", "da", "del", "la", "von", "van", "der", "&")
 _ORG_WORDS = frozenset(["Initiative", "Road", "Co.", "Company", "Corp.", "Corporation", "Inc.", "Ltd.", "Party", "Zone", "Sea", "River", "Gulf", "Ocean", "Council", "Parliament", "Ministry", "Army", "Forces", "Force", "University", "Bank", "Service", "Services", "Engineering", "Oil", "Group", "Network", "News", "Times", "Post", "Agency", "Department", "Committee", "Commission", "Court", "Union", "Organization", "Organisation", "Fund", "Institute", "Foundation", "Association", "League", "Front", "Movement", "Brigade", "Brigades", "Guard", "Guards", "Corps", "Navy", "Embassy", "Airlines", "Airways", "Motors", "Industries", "Holdings", "Media", "Press", "Journal", "Daily", "Street", "Square", "Field", "Province", "State", "States", "Republic", "Kingdom", "Island", "Islands", "Mountains", "Canal", "Strait", "Bay", "Coast", "Desert"])
+#: last words that make a name a firm whatever the NER head typed it ("Northwind Energy" PERSON)
+_FIRM_WORDS = frozenset(["Energy", "Shipping", "Minerals", "Mining", "Petroleum", "Pharmaceuticals",
+                         "Technologies", "Logistics", "Chemicals", "Telecom", "Communications", "Resources",
+                         "Insurance", "Securities", "Airlines", "Airways", "Motors", "Industries", "Holdings",
+                         "Group", "Bank", "Company", "Corporation", "Corp.", "Inc.", "Ltd.", "Co."])
 _ABBREV = ABBREVIATIONS  # framing.names
 _CAP_TOKEN = re.compile(r"[A-Z](?:\.[A-Z])+\.|[A-Z][\w\-]*(?:['’][A-Z][\w\-]*)*\.?")
 _SPEECH_VERBS = (
@@ -643,8 +648,8 @@ def _resolve(cands: list[_Cand]) -> tuple[list[str], dict[str, str]]:
         gender[nm] = g if gender.get(nm) is None else gender[nm]
         ptype = sum(typs[f]["PERSON"] for f in fs)
         otype = sum(v for f in fs for t, v in typs[f].items() if t and t != "PERSON")
-        person[nm] = person.get(nm, False) or bool(gz) or ptype > otype or (
-            not otype and any(c.titled for c in cands if c.form in fs))
+        person[nm] = person.get(nm, False) or bool(gz) or (nm.split()[-1] not in _FIRM_WORDS and (
+            ptype > otype or (not otype and any(c.titled for c in cands if c.form in fs))))
     surnames: dict[str, list[str]] = defaultdict(list)
     for nm in dict.fromkeys(name_of.values()):
         if person.get(nm):
@@ -705,6 +710,8 @@ def _resolve(cands: list[_Cand]) -> tuple[list[str], dict[str, str]]:
     for nm in out:
         if person.get(nm) or nm in gz_person:
             kinds[nm] = "person"
+        elif nm.split()[-1] in _FIRM_WORDS:
+            kinds[nm] = "org"
         elif nm not in kinds:
             fs = [x.form for j, x in enumerate(cands) if out[j] == nm]
             t = Counter(x.typ for j, x in enumerate(cands) if out[j] == nm and x.typ).most_common(1)
