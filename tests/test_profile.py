@@ -306,3 +306,15 @@ def test_profile_stance_units_are_the_sections_own_stance(report) -> None:  # ty
             assert mean == pytest.approx(author["score"], abs=1e-3), (sec["heading"], t["target"])
             checked += 1
     assert checked >= 10
+
+
+def test_profile_claim_details_carry_their_chance_level() -> None:
+    import random
+
+    rng = random.Random(7)
+    scores = [[rng.gauss(-0.1, 0.3) for _ in range(4)] for _ in range(8)]
+    scores[5] = [rng.gauss(-0.8, 0.1) for _ in range(4)]
+    detail = [d for d in profile(_scored_report(scores))["findings_detail"] if d["kind"] == "sentiment"]
+    neg = next(d for d in detail if d["direction"] == "lower")
+    assert neg["section"] == 5 and neg["sentences"] == 4 and 0 < neg["p"] < 0.05
+    assert neg["value"] < neg["rest"]

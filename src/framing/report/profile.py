@@ -705,10 +705,13 @@ def _findings(
     by_metric = {m["key"] for m in metrics}
 
     def add(text: str, kind: str, metric: str, section: int | None, direction: str | None,
-            evidence: Sequence[dict[str, Any]]) -> None:
-        out.append({"text": text, "kind": kind, "metric": metric, "section": section,
-                    "direction": direction,
-                    "evidence": [{"start": e["start"], "end": e["end"], "text": e["text"]} for e in evidence]})
+            evidence: Sequence[dict[str, Any]], claim: dict[str, Any] | None = None) -> None:
+        d = {"text": text, "kind": kind, "metric": metric, "section": section, "direction": direction,
+             "evidence": [{"start": e["start"], "end": e["end"], "text": e["text"]} for e in evidence]}
+        if claim is not None:  # a "most" claim of ``_claim``: its numbers and its chance level (1.4)
+            d.update({"value": round(claim["value"], 4), "rest": round(claim["rest"], 4),
+                      "sentences": claim["n"], "p": round(claim["p"], 4)})
+        out.append(d)
 
     # Loaded language: the most loaded section; sections with none at all.
     if "loaded" in by_metric:
@@ -719,7 +722,7 @@ def _findings(
             ev = [e for e in c["evidence"] if e["value"]]
             add(f"{_cap(section_name(secs[i]))} is the most loaded section ({rows[i]['loaded_per_100_words']:.1f} "
                 f"loaded terms per 100 words vs {c['rest']:.1f} elsewhere" + (f": {terms})" if terms else ")"),
-                "loaded", "loaded", i, "higher", ev)
+                "loaded", "loaded", i, "higher", ev, c)
         zero = [i for i, r in enumerate(rows) if r["loaded_terms"] == 0 and len(list(_sentences(secs[i]))) >= MIN_UNITS]
         total = sum(r["loaded_terms"] for r in rows)
         if len(zero) >= 2 and total:
@@ -743,14 +746,14 @@ def _findings(
                 word = f"most {word}"
             add(f"{_cap(section_name(secs[i]))} is the {word} section (sentiment {c['value']:+.2f} vs "
                 f"{c['rest']:+.2f} elsewhere{_eg(c['evidence'])})", "sentiment", "sentiment", i, direction,
-                c["evidence"])
+                c["evidence"], c)
     # Bias: the section with the highest mean P(biased).
     if "bias" in by_metric:
         c = _claim(_units(report, "bias"), "bias", "higher")
         if c:
             i = c["section"]
             add(f"{_cap(section_name(secs[i]))} reads as the most biased section (bias {c['value']:.2f} vs "
-                f"{c['rest']:.2f} elsewhere{_eg(c['evidence'])})", "bias", "bias", i, "higher", c["evidence"])
+                f"{c['rest']:.2f} elsewhere{_eg(c['evidence'])})", "bias", "bias", i, "higher", c["evidence"], c)
     # Stance, author's voice: per top target, the most favourable / most hostile section.
     for m in metrics:
         if m["kind"] != "stance":
@@ -764,7 +767,7 @@ def _findings(
             i = c["section"]
             add(f"{_cap(section_name(secs[i]))} is the {how} {target} in the author's voice (stance "
                 f"{c['value']:+.2f} over {c['n']} sentences vs {c['rest']:+.2f} elsewhere{_eg(c['evidence'])})",
-                "stance", m["key"], i, direction, c["evidence"])
+                "stance", m["key"], i, direction, c["evidence"], c)
     # Arc: how sentiment moves from the opening to the close.
     pts = [(p["sentiment"], p["section"]) for p in arc if p.get("sentiment") is not None]
     if len(pts) >= 6:
