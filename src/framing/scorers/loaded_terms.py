@@ -10,7 +10,9 @@ Two sources, one span list:
 
 A lexicon match of a loaded category is kept when ``LEXICON_MIX * weight + (1 - LEXICON_MIX) *
 detector`` reaches the emission threshold; words the detector alone flags are kept when their
-detector score does. Adjacent flagged words merge into one span ("rogue" + "actions"), and so do
+detector score, discounted by the word's training evidence (``WordEvidence``: a word the labelled
+corpus holds often and rarely inside a loaded span, "died", "extensive", loses detector odds), reaches
+the detector-only threshold. Adjacent flagged words merge into one span ("rogue" + "actions"), and so do
 flagged words listed with a comma; a known loaded term too weak to be reported alone joins a
 reported one it is comma-listed with ("piracy, looting": ``join_listed``). A lexicon entry of weight 0 marks an
 everyday word (``policy``, ``crisis``) that is never flagged, by the detector either. Hedges
@@ -21,7 +23,9 @@ Scale: every span's ``score`` is in [0, 1] (higher = more clearly loaded / a str
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -42,6 +46,55 @@ DEFAULT_THRESHOLD = 0.5
 DEFAULT_LEXICON_MIX = 0.5
 #: Words that never start or end a detector-only span (function words inside long PTC spans).
 _EDGE_STOP = STOPWORDS  # framing.language: the one English stopword list
+#: Per-word training evidence beside the head (written by ``framing.train.loaded_terms``).
+EVIDENCE_FILE = "word_evidence.json"
+
+
+@dataclass(frozen=True, slots=True)
+class WordEvidence:
+    """How often each word of the detector's training corpus lies inside a labelled loaded span.
+
+    ``counts`` maps a normalized word to (occurrences, hits) over the TRAIN sentences (PTC
+    Loaded_Language / Name_Calling spans, BABE biased words: the detector's own labels); only
+    words that lie in a span less often than ``base_rate`` (the corpus-wide share of words inside
+    a span) are stored, since only they are discounted. A detector-only word's score becomes::
+
+        sigmoid(logit(detector) + weight * min(0, logit(rate) - logit(base_rate)))
+        rate = (hits + strength * base_rate) / (occurrences + strength)
+
+    i.e. the detector's odds times the word's smoothed likelihood ratio (weight 1: naive Bayes),
+    one-sided: evidence only lowers a score, and an unseen word keeps the detector's. "died"
+    (49 train occurrences, never inside a span) falls far; a rare word barely moves.
+    """
+
+    base_rate: float
+    counts: Mapping[str, tuple[int, int]]
+    strength: float = 1.0  # pseudo-occurrences of the base rate (tuned on the dev tune half)
+    weight: float = 1.0
+
+    def adjust(self, norm: str, score: float) -> float:
+        c = self.counts.get(norm)
+        if c is None or score <= 0.0 or self.weight <= 0.0:
+            return score
+        n, hits = c
+        rate = (hits + self.strength * self.base_rate) / (n + self.strength)
+        shift = self.weight * (_logit(rate) - _logit(self.base_rate))
+        if shift >= 0.0:
+            return score
+        return 1.0 / (1.0 + math.exp(-(_logit(score) + shift)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"base_rate": self.base_rate, "counts": {w: list(c) for w, c in sorted(self.counts.items())}}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], strength: float = 1.0, weight: float = 1.0) -> WordEvidence:
+        counts = {w: (int(c[0]), int(c[1])) for w, c in data["counts"].items()}
+        return cls(float(data["base_rate"]), counts, strength, weight)
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1.0 - 1e-6)
+    return math.log(p / (1.0 - p))
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,16 +194,26 @@ def combine(
     wscores: Sequence[tuple[int, int, str, float, str]],
     threshold: float,
     mix: float,
+    evidence: WordEvidence | None = None,
+    model_threshold: float | None = None,
 ) -> list[tuple[int, int, str, float, str]]:
-    """Spans (start, end, category, score, source) from lexicon matches and detector word scores."""
-    cands: list[tuple[int, int, str, float, str]] = []
+    """Spans (start, end, category, score, source) from lexicon matches and detector word scores.
+
+    A lexicon match scores ``mix * weight + (1 - mix) * detector`` against ``threshold``. A word no
+    match covers is scored on the detector alone, discounted by ``evidence``: it is reported on its
+    own when that reaches ``model_threshold`` (default ``threshold``), and where it only reaches
+    ``threshold`` it extends a reported span it is adjacent to ("bellicose" + "threats"), never
+    standing alone (two-bar decoding: a span needs one confident word)."""
+    model_bar = threshold if model_threshold is None else model_threshold
+    # (start, end, category, score, source, anchors: may stand alone)
+    cands: list[tuple[int, int, str, float, str, bool]] = []
     weak: list[tuple[int, int, str, float, str]] = []  # known loaded terms below the bar
     covered: set[int] = set()
     for m in matches:
         cat, w = m.entry.category, m.entry.weight
         if cat in EPISTEMIC_CATEGORIES:
             if w > 0:
-                cands.append((m.start, m.end, cat, w, "lexicon"))
+                cands.append((m.start, m.end, cat, w, "lexicon", True))
             continue
         det = max((sc for s, e, _, sc, _ in wscores if s >= m.start and e <= m.end), default=None)
         if det is None:
@@ -163,17 +226,20 @@ def combine(
                 covered.add(i)
         if m.entry.user:  # the user asked for this term: report it unless weight is 0
             if w > 0:
-                cands.append((m.start, m.end, cat, max(score, w), source))
+                cands.append((m.start, m.end, cat, max(score, w), source, True))
         elif w > 0 and score >= threshold:  # weight 0: a neutral word, never loaded
-            cands.append((m.start, m.end, cat, score, source))
+            cands.append((m.start, m.end, cat, score, source, True))
         elif w > 0 and cat in LOADED_CATEGORIES:
             weak.append((m.start, m.end, cat, score, source))
     for i, (s, e, norm, sc, cat) in enumerate(wscores):
-        if i in covered or sc < threshold or norm in _EDGE_STOP:
+        if i in covered or norm in _EDGE_STOP:
             continue
-        cands.append((s, e, cat, sc, "model"))
+        if evidence is not None:
+            sc = evidence.adjust(norm, sc)
+        if sc >= min(threshold, model_bar):
+            cands.append((s, e, cat, sc, "model", sc >= model_bar))
     cands.sort()
-    merged: list[tuple[int, int, str, float, str]] = []
+    merged: list[tuple[int, int, str, float, str, bool]] = []
     for c in cands:
         if merged and c[2] in LOADED_CATEGORIES and merged[-1][2] in LOADED_CATEGORIES:
             p = merged[-1]
@@ -182,12 +248,13 @@ def combine(
             if p[1] <= c[0] and gap.strip(" -") in ("", ",") and len(gap) <= 2:
                 cat = p[2] if p[3] >= c[3] else c[2]
                 src = p[4] if p[4] == c[4] else "both"
-                merged[-1] = (p[0], c[1], cat, max(p[3], c[3]), src)
+                merged[-1] = (p[0], c[1], cat, max(p[3], c[3]), src, p[5] or c[5])
                 continue
         if merged and c[0] < merged[-1][1]:
             continue  # overlaps a kept span (lexicon matches never overlap each other)
         merged.append(c)
-    return join_listed(text, merged, weak)
+    spans = [c[:5] for c in merged if c[5]]
+    return join_listed(text, spans, weak)
 
 
 def join_listed(text: str, spans: list[tuple[int, int, str, float, str]],
@@ -221,13 +288,21 @@ class LoadedTermsScorer:
     version: ClassVar[int] = 1
     requires: ClassVar[frozenset[str]] = frozenset()
 
-    def __init__(self, lexicon: Lexicon, head: Head | None) -> None:
+    def __init__(self, lexicon: Lexicon, head: Head | None, evidence: Mapping[str, Any] | None = None) -> None:
         self.lexicon = lexicon
         self.head = head
         meta = head.meta if head is not None else {}
         self.threshold = float(meta.get("threshold", DEFAULT_THRESHOLD))
         self._split = self._split_first_layer()
         self.mix = float(meta.get("lexicon_mix", DEFAULT_LEXICON_MIX))
+        #: detector-only words: their own bar and the training-evidence discount (None: none)
+        mt = meta.get("model_threshold")
+        self.model_threshold: float | None = float(mt) if mt is not None else None  # None: ``threshold``
+        self.evidence = (
+            WordEvidence.from_json(evidence, float(meta.get("evidence_strength", 1.0)),
+                                   float(meta.get("evidence_weight", 1.0)))
+            if evidence is not None else None
+        )
 
     def word_probs(self, batch: Batch) -> list[np.ndarray]:
         """Per sentence, [m_i, 3] detector probabilities for each word piece."""
@@ -282,7 +357,8 @@ class LoadedTermsScorer:
         out = []
         for i, text in enumerate(batch.texts):
             ws = word_scores(text, probs[i], batch.enc.offsets[i]) if self.head is not None else []
-            spans = combine(text, self.lexicon.match(text), ws, self.threshold, self.mix)
+            spans = combine(text, self.lexicon.match(text), ws, self.threshold, self.mix,
+                            self.evidence, self.model_threshold)
             out.append(
                 LoadedTermsResult(
                     tuple(
@@ -301,6 +377,12 @@ def _head() -> Head:
     return load_head(artifact(HEAD))
 
 
+@lru_cache(maxsize=2)
+def _evidence() -> dict[str, Any] | None:
+    path = artifact(HEAD) / EVIDENCE_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
 @register("loaded_terms")
 def make_loaded_terms(config: ScorerConfig) -> LoadedTermsScorer:
-    return LoadedTermsScorer(lexicon_with(config.lexicons), _head())
+    return LoadedTermsScorer(lexicon_with(config.lexicons), _head(), _evidence())
