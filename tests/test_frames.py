@@ -108,6 +108,22 @@ def test_frames_head_meta_has_pooling_rule_and_thresholds() -> None:
     assert list(rule["thresholds"]) == list(FRAMES)
     assert all(0 < t < 1 for t in rule["thresholds"].values())
     assert rule["section_penalty"] > 0  # chosen with the head (meta.section_rule)
+    assert 0 < rule["section_rest_weight"] <= 1
+
+
+def test_frames_section_key_weighs_what_the_section_is_about_against_what_sets_it_apart() -> None:
+    """A frame the section is mostly about (0.9, shared: 0.6 elsewhere) against one it alone has,
+    weakly (0.45 vs 0.1): the pure gap (rest weight 1) leads with the second; a smaller rest weight
+    lets the section's own subject count."""
+    import numpy as np
+
+    from framing.report.frames import section_key
+
+    score, rest = np.array([0.9, 0.45]), np.array([0.6, 0.1])
+    th = np.array([0.4, 0.4])
+    gap = section_key(score, score, rest, th, 2.0, 1.0)
+    mixed = section_key(score, score, rest, th, 2.0, 0.75)
+    assert gap[1] > gap[0] and mixed[0] > mixed[1]
 
 
 @pytest.mark.model

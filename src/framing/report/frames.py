@@ -141,8 +141,8 @@ def rest_scores(units: Sequence[dict[str, Any]], words: Sequence[float]) -> list
 
 
 def section_key(score: np.ndarray, robust: np.ndarray, rest: np.ndarray, threshold: np.ndarray,
-                penalty: float) -> np.ndarray:
-    """The section ranking key (vectorised): ``(score - rest) + penalty * min(margin, 0)``.
+                penalty: float, rest_weight: float = 1.0) -> np.ndarray:
+    """The section ranking key (vectorised): ``(score - rest_weight * rest) + penalty * min(margin, 0)``.
 
     ``score - rest`` is the *probability* difference between the section's pooled score and the
     rest of the article's: the head's pooled scores are trained as article-level probabilities, so
@@ -152,19 +152,23 @@ def section_key(score: np.ndarray, robust: np.ndarray, rest: np.ndarray, thresho
     section after section. ``margin`` is the logit distance of the section's robust score (its
     strongest sentence for the frame left out, ``pool_without_top``) to the frame's tuned threshold:
     no bonus above it, a penalty below, so a frame the section does not have, or that one sentence
-    carries, cannot lead. ``penalty`` is chosen with the head on pseudo-articles of the training
-    split (``framing.train.frames.choose_section_penalty``) and stored in its meta.
+    carries, cannot lead. ``rest_weight`` is how much of the rest's score is taken off: 1 ranks by
+    the gap alone (what sets the section apart), 0 by the section's own score (what it is about); a
+    reader picks between the two, as a section's main frame is often shared with the article.
+    ``penalty`` and ``rest_weight`` are chosen with the head on pseudo-articles of the training split
+    (``framing.train.frames.choose_section_rule``) and stored in its meta.
     """
     margin = _margins(robust, threshold)
-    return (np.asarray(score, np.float64) - np.asarray(rest, np.float64)) + penalty * np.minimum(margin, 0.0)
+    return ((np.asarray(score, np.float64) - rest_weight * np.asarray(rest, np.float64))
+            + penalty * np.minimum(margin, 0.0))
 
 
 def section_frames(unit: dict[str, Any], rest: dict[str, float] | None, k: int = TOP_K) -> list[dict[str, Any]]:
     """A section's frames as a reader would pick them: what the section does that the rest of
     the article does not, and does on more than one sentence.
 
-    Ranked by ``section_key`` (probability gap to the rest of the article plus a penalty below the
-    frame's threshold). Without a rest (one-section article) the key is the margin of the pooled
+    Ranked by ``section_key`` (probability gap to a share of the rest of the article's score plus a
+    penalty below the frame's threshold). Without a rest (one-section article) the key is the margin of the pooled
     score, as ``rank``. Returns dicts ``frame, score (pooled), robust, rest, lift, label (pooled >=
     threshold), key``; ``lift`` stays the logit difference to the rest (scores clipped to
     [LIFT_CLIP, 1 - LIFT_CLIP]), the size the findings' FRAME_LIFT is stated in.
@@ -183,7 +187,7 @@ def section_frames(unit: dict[str, Any], rest: dict[str, float] | None, k: int =
         if rest and f in rest:
             lift = _clipped_logit(float(scores[f])) - _clipped_logit(rest[f])
             key = float(section_key(np.array(scores[f]), np.array(rb), np.array(rest[f]), np.array(th[f]),
-                                    rule["section_penalty"]))
+                                    rule["section_penalty"], rule["section_rest_weight"]))
         else:
             lift, key = None, _margin(scores[f], th[f])
         rows.append({"frame": f, "score": float(scores[f]), "robust": rb,

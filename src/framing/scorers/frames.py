@@ -69,8 +69,9 @@ def pooling() -> dict[str, Any]:
     meta = _head().meta
     return {"rule": meta["pooling"]["rule"], "r": float(meta["pooling"]["r"]),
             "thresholds": dict(zip(FRAMES, meta["thresholds"], strict=True)),
-            # the section rule's penalty weight, chosen with the head (``framing.train.frames``)
-            "section_penalty": float((meta.get("section_rule") or {}).get("penalty", 1.0))}
+            # the section rule's penalty and rest weights, chosen with the head (``framing.train.frames``)
+            "section_penalty": float((meta.get("section_rule") or {}).get("penalty", 1.0)),
+            "section_rest_weight": float((meta.get("section_rule") or {}).get("rest_weight", 1.0))}
 
 
 def pool(probs: np.ndarray, weights: Sequence[float] | np.ndarray, r: float | None = None) -> np.ndarray:
