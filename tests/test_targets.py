@@ -172,3 +172,14 @@ def test_targets_a_firm_typed_as_a_person_is_a_firm_and_keeps_its_short_form() -
     firm = ts.get("Northwind Energy")
     assert firm is not None and firm.kind == "org" and firm.mentions >= 3
     assert ts.get("Northwind") is None
+
+
+def test_targets_they_refers_to_the_actor_whose_people_were_named() -> None:
+    """'Iran's leaders ... They': the leaders are Iran's, so their words and deeds are Iran's."""
+    art = _article("Iran's leaders met on Monday. They rejected the offer and their envoy left.")
+    ts = find_targets(art)
+    assert [t for t, s in _surface(art, ts, 1)] == ["Iran", "Iran"]
+    # two owners: no antecedent is sure
+    art = _article("Iran's leaders met Iraq's ministers on Monday. They rejected the offer.")
+    ts = find_targets(art)
+    assert _surface(art, ts, 1) == []

@@ -18,8 +18,9 @@ No spaCy (its import alone costs ~5 s): targets come from
 4. conservative pronoun coreference: he/him/his/she/her -> the most recent person mention in the
    same or the previous sentence (a user target nothing typed counts as a person when its name
    reads as one, ``_is_person``); its -> the only country/organisation mentioned earlier in the
-   same sentence; they/them/their -> a plural actor name ("Democrats", "Iranians") only when it is
-   the only candidate in the same or the previous sentence;
+   same sentence; they/them/their -> a plural actor name ("Democrats", "Iranians"), or an actor
+   whose people were named ("Iran's leaders", "Karstan's rulers"), only when it is the only
+   candidate in the same or the previous sentence;
 5. user targets (``--target "United States=U.S.,Washington"``, a TOML/JSON file, or a dict per
    batch record), which add to or override the found ones. A user target is linked to the
    article's mentions of it (``_user_forms``, ``_link_user``): its name in another case
@@ -86,6 +87,18 @@ _PLURAL_NAMES = frozenset({"Democrats", "Republicans", "Houthis", "Houthi rebels
 _PRON_PERSON = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.IGNORECASE)
 _PRON_ITS = re.compile(r"\bits\b", re.IGNORECASE)
 _PRON_PLURAL = re.compile(r"\b(?:they|them|their)\b", re.IGNORECASE)
+#: plural nouns for the people of an actor: "Karstan's rulers ... Their campaign" is Karstan's
+_GROUP_NOUNS = frozenset(["rulers", "leaders", "officials", "forces", "troops", "soldiers", "generals",
+                          "commanders", "ministers", "diplomats", "executives", "managers", "bosses",
+                          "militias", "fighters", "lawmakers", "authorities", "negotiators", "spokesmen"])
+_OWNS_GROUP = re.compile(r"\s*['’]s?\s+(?:own\s+)?([a-z]+)")
+
+
+def _owns_group(text: str, end: int) -> bool:
+    """The mention owns a group of people ("Karstan's rulers", "Iran's leaders"): they/their may
+    refer to the actor through them."""
+    m = _OWNS_GROUP.match(text, end)
+    return bool(m) and m.group(1) in _GROUP_NOUNS
 
 
 # ----------------------------------------------------------------------------- data model
@@ -922,6 +935,7 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
     named_counts: Counter[str] = Counter()
     pron_counts: Counter[str] = Counter()
     prev_named: list[tuple[int, int, str, bool]] = []
+    prev_groups: list[tuple[int, int, str, bool]] = []  # prev_named, owners of a group as plural
     prev_para = -1
     prev_speaker: str | None = None
     for i, (text, near) in enumerate(zip(texts, article.sentence_quotes(), strict=True)):
@@ -945,8 +959,9 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
                 n = next(iter(cands_its))
                 mentions.append((m.start(), m.end(), n))
                 pron_counts[n] += 1
+        groups = [(s, e, n, p or _owns_group(text, e)) for s, e, n, p in named]
         for m in _PRON_PLURAL.finditer(text):
-            pool_pl = {x[2] for x in [*prev_named, *[y for y in named if y[1] <= m.start()]] if x[3]}
+            pool_pl = {x[2] for x in [*prev_groups, *[y for y in groups if y[1] <= m.start()]] if x[3]}
             if len(pool_pl) == 1:
                 n = next(iter(pool_pl))
                 mentions.append((m.start(), m.end(), n))
@@ -961,6 +976,7 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
             row.append(Mention(n, s, e, q, speaker if q else None))
         out.append(tuple(row))
         prev_named = named
+        prev_groups = groups
         prev_para = sent.paragraph
         prev_speaker = speaker if quotes else None
 
