@@ -183,3 +183,28 @@ def test_targets_they_refers_to_the_actor_whose_people_were_named() -> None:
     art = _article("Iran's leaders met Iraq's ministers on Monday. They rejected the offer.")
     ts = find_targets(art)
     assert _surface(art, ts, 1) == []
+
+
+def test_targets_a_title_the_ner_head_types_apart_joins_the_name_after_it() -> None:
+    from framing.targets import _titles_joined
+
+    text = "the bloc led by Councillor Dean Whitby walked out"
+    s = text.index("Councillor")
+    ents = [(s, s + 10, "ORG"), (s + 11, s + 22, "PERSON")]
+    assert _titles_joined(text, ents) == [(s, s + 22, "PERSON")]
+    # a title-word entity before no person, or an organisation's name, is left alone
+    assert _titles_joined(text, ents[:1]) == ents[:1]
+    other = "talks between Meridian Shipping and Dean Whitby"
+    m = other.index("Meridian")
+    d = other.index("Dean")
+    assert _titles_joined(other, [(m, m + 17, "ORG"), (d, d + 11, "PERSON")]) == [(m, m + 17, "ORG"), (d, d + 11, "PERSON")]
+
+
+@pytest.mark.model
+def test_targets_no_bare_title_among_the_actors() -> None:
+    from framing.pipeline import Pipeline
+
+    path = Path(__file__).resolve().parent / "readings" / "04_council_budget.md"
+    ts = Pipeline(["stance"]).score(load(str(path))).targets
+    assert ts.get("Councillor") is None
+    assert "Councillor Dean Whitby" in ts.get("Dean Whitby").aliases

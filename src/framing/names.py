@@ -29,6 +29,8 @@ PERSON_TITLES = (
     "Special Counsel", "Special Prosecutor", "Miss", "Sir", "Lady", "Lord", "Rev.", "Reverend", "Pres.",
     "Majority Leader", "Minority Leader", "Senate Minority Leader", "House Minority Leader", "First Lady",
     "Congressman", "Congresswoman", "Vice President-elect", "Deputy", "Agent", "Officer", "Detective",
+    "Councillor", "Councilor", "Councilman", "Councilwoman", "Alderman", "Alderwoman", "Assemblyman",
+    "Assemblywoman", "Assemblymember", "Mayor-elect", "Governor-elect",
 )
 #: Every word of a title as a name's tokens show it ("Sheriff", "Rep", "Rep.", "Secretary", "State").
 TITLE_WORDS = (TITLES | frozenset(w for t in PERSON_TITLES for w in t.split())

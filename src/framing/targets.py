@@ -542,6 +542,7 @@ def _candidates(unit: int, text: str, gaz: re.Pattern[str],
     mtext = "".join(masked)
     strong: list[_Cand] = []
     if ents is not None:
+        ents = _titles_joined(text, ents)
         for es, ee, typ in ents:
             if typ not in _ACTOR_TYPES:
                 continue
@@ -577,6 +578,20 @@ def _candidates(unit: int, text: str, gaz: re.Pattern[str],
         if c is not None:
             weak.append(c)
     return gaz_hits, strong, weak
+
+
+def _titles_joined(text: str, ents: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The NER head's entities with a bare title it typed apart joined to the person after it
+    ("Councillor" ORG + "Dean Whitby" PERSON -> "Councillor Dean Whitby" PERSON): a title alone
+    is no actor, and before a name it is the name's title (an alias, gender evidence)."""
+    out: list[tuple[int, int, str]] = []
+    for es, ee, typ in sorted(ents):
+        if (out and typ == "PERSON" and text[out[-1][1]:es].strip() == ""
+                and all(w in TITLE_WORDS for w in text[out[-1][0]:out[-1][1]].split())):
+            out[-1] = (out[-1][0], ee, "PERSON")
+            continue
+        out.append((es, ee, typ))
+    return out
 
 
 def _initials(form: str) -> str:
