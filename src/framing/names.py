@@ -30,7 +30,7 @@ PERSON_TITLES = (
     "Majority Leader", "Minority Leader", "Senate Minority Leader", "House Minority Leader", "First Lady",
     "Congressman", "Congresswoman", "Vice President-elect", "Deputy", "Agent", "Officer", "Detective",
     "Councillor", "Councilor", "Councilman", "Councilwoman", "Alderman", "Alderwoman", "Assemblyman",
-    "Assemblywoman", "Assemblymember", "Mayor-elect", "Governor-elect",
+    "Assemblywoman", "Assemblymember", "Commissioner", "Sheriff", "Mayor-elect", "Governor-elect",
 )
 #: Every word of a title as a name's tokens show it ("Sheriff", "Rep", "Rep.", "Secretary", "State").
 TITLE_WORDS = (TITLES | frozenset(w for t in PERSON_TITLES for w in t.split())

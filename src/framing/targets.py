@@ -647,7 +647,8 @@ def _resolve(cands: list[_Cand]) -> tuple[list[str], dict[str, str]]:
     forms = Counter(c.form for c in cands)
     typs: dict[str, Counter[str]] = defaultdict(Counter)
     for c in cands:
-        typs[c.form][c.typ or ("PERSON" if c.titled and c.gender else "")] += 1
+        # a person's title before the name ("Sheriff Arpaio", typed ORG by the head) is person evidence
+        typs[c.form]["PERSON" if c.titled else (c.typ or "")] += 1
     multi = [f for f in forms if len(f.split()) >= 2 and not _acronym(f)]
     rep: dict[str, str] = {}
     for f in sorted(multi, key=lambda x: (-len(x.split()), -forms[x], x)):
@@ -742,7 +743,9 @@ def _resolve(cands: list[_Cand]) -> tuple[list[str], dict[str, str]]:
             kinds[nm] = "org"
         elif nm not in kinds:
             fs = [x.form for j, x in enumerate(cands) if out[j] == nm]
-            t = Counter(x.typ for j, x in enumerate(cands) if out[j] == nm and x.typ).most_common(1)
+            # a person's title counts as a PERSON reading, as in ``typs`` above
+            t = Counter("PERSON" if x.titled else x.typ for j, x in enumerate(cands)
+                        if out[j] == nm and (x.typ or x.titled)).most_common(1)
             kinds[nm] = _ACTOR_TYPES[t[0][0]] if t else _guess_kind(fs, any(
                 x.titled for j, x in enumerate(cands) if out[j] == nm))
     return out, kinds
