@@ -156,8 +156,15 @@ def macro_f1(gold: list[str], pred: list[str]) -> float:
 def score(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     gold = [g for g, _ in pairs]
     pred = [p for _, p in pairs]
+    def share(num: int, den: int) -> float | None:
+        return round(num / den, 4) if den else None
+
+    hit = {c: sum(g == p == c for g, p in pairs) for c in LABELS}
     return {"macro_f1": round(macro_f1(gold, pred), 4),
             "accuracy": round(sum(g == p for g, p in pairs) / max(1, len(pairs)), 4),
+            # how often a label the CLI states is right, and how much of each gold class it finds
+            "precision": {c: share(hit[c], pred.count(c)) for c in LABELS},
+            "recall": {c: share(hit[c], gold.count(c)) for c in LABELS},
             "n": len(pairs),
             "gold": {c: gold.count(c) for c in LABELS},
             "predicted": {c: pred.count(c) for c in LABELS}}
