@@ -172,7 +172,10 @@ def test_scale_timeout_reports_the_article_and_keeps_going(pipeline, monkeypatch
     items = [b.Item(id=f"r{i}", text=t) for i, t in enumerate(PARAS[:3])] + [b.Item(id="bad", text="")]
     out = list(b.process(items, b.BatchOptions(timeout=0.001), pipeline, ordered=True))
     assert [o.id for o in out] == ["r0", "r1", "r2", "bad"]
-    assert calls_ == [3, 1, 1, 1]
+    # the group is retried one by one; on a loaded machine loading and segmenting an article can
+    # itself pass 1 ms (it counts toward --timeout), and that article never reaches the group
+    k = calls_[0] if calls_ else 0
+    assert k >= 1 and calls_ == [k] + [1] * k, calls_
     for o in out[:3]:
         assert o.error == {"code": 3, "message": f"timed out after 0.001 s (--timeout): {o.id}",
                            "hint": "raise --timeout, or split the article"}
