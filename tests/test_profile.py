@@ -318,3 +318,28 @@ def test_profile_claim_details_carry_their_chance_level() -> None:
     neg = next(d for d in detail if d["direction"] == "lower")
     assert neg["section"] == 5 and neg["sentences"] == 4 and 0 < neg["p"] < 0.05
     assert neg["value"] < neg["rest"]
+
+
+def test_profile_claim_statistic_is_the_weighted_means_difference_in_standard_errors() -> None:
+    """The vectorised statistic the shuffles use is the difference of the two weighted means
+    (``_wstats``: the section and the rest) over its standard error, section by section."""
+    import math
+    import random
+
+    import numpy as np
+
+    from framing.report.profile import MIN_UNITS, _standardized, _wstats
+
+    rng = random.Random(3)
+    units = [[(rng.gauss(0.3 if j == 2 else 0.0, 1.0), rng.uniform(5, 30)) for _ in range(rng.randint(2, 8))]
+             for j in range(6)]
+    v = np.array([a for us in units for a, _ in us])
+    w = np.array([b for us in units for _, b in us])
+    g = np.repeat(np.arange(len(units)), [len(us) for us in units])
+    t, ok = _standardized(v, w, g[None, :], len(units))
+    for j, us in enumerate(units):
+        rest = [u for k, uu in enumerate(units) if k != j for u in uu]
+        assert ok[0, j] == (len(us) >= MIN_UNITS and len(rest) >= MIN_UNITS)
+        if ok[0, j]:
+            (m, se, _), (r, rse, _) = _wstats(us), _wstats(rest)
+            assert t[0, j] == pytest.approx((m - r) / math.sqrt(se**2 + rse**2), rel=1e-9)
