@@ -211,3 +211,27 @@ def test_stance_batched_features_are_bit_identical_to_one_mention_at_a_time(enc,
     for i, text in enumerate(texts):
         alone = scorer.score_mentions(text, e.states[i], e.offsets[i], list(mentions[i]))
         assert together[i].mentions == alone
+
+
+def test_stance_report_says_how_often_each_author_label_was_right() -> None:
+    """The report carries the article labels' measured precision (models.scorers.stance), and the
+    targets table says it, so a reader weighs an 'against' or a 'favor' by its track record."""
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from framing.render.table import stance_panel
+
+    seed = Path(__file__).resolve().parents[1] / "seeds" / "000_2cd8e75922315d1a.txt"
+    rep = _cli_json([str(seed), "--scorers", "stance"])
+    lp = rep["models"]["scorers"]["stance"]["author_label_precision"]
+    assert {"against", "favor", "neutral", "entities", "measured"} <= set(lp)
+    assert all(0.0 <= lp[k] <= 1.0 for k in ("against", "favor", "neutral")) and lp["entities"] > 100
+    console = Console(width=120, record=True)
+    console.print(stance_panel(rep, console))
+    text = console.export_text()
+    assert f"against {lp['against']:.0%}" in text and f"favor {lp['favor']:.0%}" in text
+    del rep["models"]["scorers"]["stance"]["author_label_precision"]  # an older report: no claim
+    console = Console(width=120, record=True)
+    console.print(stance_panel(rep, console))
+    assert "How often an author label" not in console.export_text()

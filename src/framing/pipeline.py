@@ -88,8 +88,13 @@ class Pipeline:
         return any(requirement in s.requires for s in self.scorers)
 
     def provenance(self) -> dict[str, Any]:
-        return {"framing": __version__, "encoder": self.encoder.name,
-                "scorers": {s.name: {"version": s.version} for s in self.scorers}}
+        scorers: dict[str, dict[str, Any]] = {s.name: {"version": s.version} for s in self.scorers}
+        if "stance" in scorers:
+            from .report.stance import label_precision
+
+            if (lp := label_precision()) is not None:  # how far to trust the author labels (1.4)
+                scorers["stance"]["author_label_precision"] = lp
+        return {"framing": __version__, "encoder": self.encoder.name, "scorers": scorers}
 
     # -- public API -------------------------------------------------------------------------
     def analyze(self, doc: Document, targets: Any = None) -> Report:

@@ -96,6 +96,18 @@ def article_label(evidence: tuple[float, float], rule: dict[str, Any]) -> str:
 
 
 @lru_cache(maxsize=1)
+def label_precision() -> dict[str, Any] | None:
+    """How often each article-level author label was right on BASIL's dev events through
+    ``framing batch`` (written by ``framing.train.stance_article``), or None before it is measured."""
+    import json
+
+    from ..resources import artifact
+
+    path = artifact("stance_article.v1") / "config.json"
+    return json.loads(path.read_text()).get("meta", {}).get("label_precision") if path.exists() else None
+
+
+@lru_cache(maxsize=1)
 def article_rule() -> dict[str, Any] | None:
     """The shipped rule (``models/stance_article.v1/config.json``), or None before it is built."""
     import json

@@ -305,6 +305,28 @@ def evaluate() -> dict[str, Any]:
     return out
 
 
+def measure_label_precision(parts: dict[str, list[Any]]) -> dict[str, Any]:
+    """How often each author label the CLI states is right on the tune and report events, through
+    ``framing batch`` with the artifacts just written (the report's ``models.scorers.stance``
+    carries it, and the targets table says it)."""
+    from ..evaluation.basil import LABELS as BASIL_LABELS
+    from ..evaluation.basil import author_label, batch_reports
+    from ..report.stance import article_rule, label_precision
+
+    article_rule.cache_clear()
+    label_precision.cache_clear()
+    arts = parts["tune"] + parts["report"]
+    pairs = [(a.gold[e], author_label(rep, e)) for a, rep in batch_reports(arts) for e in a.entities]
+    out: dict[str, Any] = {}
+    for c in BASIL_LABELS:
+        said = [g for g, p in pairs if p == c]
+        out[c] = round(sum(g == c for g in said) / len(said), 4) if said else None
+        out[f"{c}_said"] = len(said)
+    out.update({"entities": len(pairs), "measured": "BASIL tune + report events (framing.evaluation.basil "
+                "split), each article through framing batch with its main entities as targets"})
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     from ..heads import save_head
     from .stance import fit as fit_head
@@ -336,7 +358,11 @@ def main(argv: list[str] | None = None) -> int:
                            "against": [AGAINST[0], AGAINST[-1]],
                            "favor": [FAVOR[0], FAVOR[-1]]}}}, indent=2, sort_keys=True) + "\n")
     metrics = evaluate()
-    metrics.update({"rule": rule, "grid": grid, "seed": SEED,
+    precision = measure_label_precision(parts)
+    config = json.loads((out_dir() / "config.json").read_text())
+    config["meta"]["label_precision"] = precision
+    (out_dir() / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+    metrics.update({"rule": rule, "grid": grid, "seed": SEED, "label_precision": precision,
                     "slant_hyper": SLANT, "slant_n_train": len(y), "encoder": encoder_name(),
                     "seconds": round(time.perf_counter() - t0, 1)})
     (out_dir() / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
