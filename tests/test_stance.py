@@ -231,6 +231,9 @@ def test_stance_report_says_how_often_each_author_label_was_right() -> None:
     console.print(stance_panel(rep, console))
     text = console.export_text()
     assert f"against {lp['against']:.0%}" in text and f"favor {lp['favor']:.0%}" in text
+    from framing.render.html import render_html
+
+    assert f"against {lp['against']:.0%}" in render_html(rep)  # the HTML report's targets note too
     del rep["models"]["scorers"]["stance"]["author_label_precision"]  # an older report: no claim
     console = Console(width=120, record=True)
     console.print(stance_panel(rep, console))
