@@ -87,7 +87,7 @@ def test_encoder_identity_is_the_report_name_and_the_cache_key(tmp_path: Path, m
     monkeypatch.setenv("FRAMING_FEATURE_CACHE", str(tmp_path / "features"))
     monkeypatch.setattr(features, "_ENCODER", encoder)
     features.encode_cached(["The council met."], "t", with_states=False)
-    monkeypatch.setattr(encoder, "name", "minilm-int8.v2")
+    monkeypatch.setattr(features, "encoder_name", lambda: "minilm-int8.v2")  # another encoder's identity
     features.encode_cached(["The council met."], "t", with_states=False)
     assert len(list((tmp_path / "features").glob("t-*.npz"))) == 2
 

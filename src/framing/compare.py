@@ -18,13 +18,13 @@ the reports (no models).
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from .names import TITLES
+from .numeric import logit
 from .report.profile import _score, _sentences, _words, dominant_frames, loaded_of
 from .report.vocab import frame_name
 
@@ -252,11 +252,6 @@ def _frames(reports: Sequence[Report]) -> list[dict[str, Any]]:
     return rows
 
 
-def _logit(p: float) -> float:
-    p = min(max(p, FRAME_CLIP), 1 - FRAME_CLIP)
-    return math.log(p / (1 - p))
-
-
 def _emphasis(names: list[str], targets: list[dict[str, Any]], frames: list[dict[str, Any]],
               labels: Sequence[str] | None = None, texts: Sequence[str] | None = None
               ) -> list[dict[str, Any]]:
@@ -294,7 +289,7 @@ def _emphasis(names: list[str], targets: list[dict[str, Any]], frames: list[dict
         scores = fr["scores"]
         if any(s is None for s in scores):
             continue
-        z = [_logit(s) for s in scores]
+        z = [logit(s, FRAME_CLIP) for s in scores]
         for k in range(n):
             others = [z[j] for j in range(n) if j != k]
             if fr["labels"][k] and z[k] - max(others) >= FRAME_GAP:

@@ -112,6 +112,18 @@ def _batches(lengths: Sequence[int], size: int) -> list[list[int]]:
     return [order[b : b + size] for b in range(0, len(order), size)]
 
 
+def _padded(encs: Sequence[Any], idx: Sequence[int], lens: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(input_ids, attention_mask) of one batch: the tokenised texts ``idx``, zero-padded to the
+    batch's longest."""
+    width = max(lens[i] for i in idx)
+    ids = np.zeros((len(idx), width), np.int64)
+    mask = np.zeros((len(idx), width), np.int64)
+    for row, i in enumerate(idx):
+        ids[row, : lens[i]] = encs[i].ids
+        mask[row, : lens[i]] = 1
+    return ids, mask
+
+
 def _pool(states: np.ndarray, mask: np.ndarray) -> np.ndarray:
     m = mask[..., None].astype(np.float32)
     return (states * m).sum(1) / np.maximum(m.sum(1), 1e-9)
@@ -146,12 +158,7 @@ class _TokenizedEncoder:
         pooled = np.zeros((n, self.dim), np.float32)
         flat = np.empty((bounds[-1], self.dim), np.float32)
         for idx in _batches(lens, self.batch_size):
-            width = max(lens[i] for i in idx)
-            ids = np.zeros((len(idx), width), np.int64)
-            mask = np.zeros((len(idx), width), np.int64)
-            for row, i in enumerate(idx):
-                ids[row, : lens[i]] = encs[i].ids
-                mask[row, : lens[i]] = 1
+            ids, mask = _padded(encs, idx, lens)
             hidden = self._forward(ids, mask).astype(np.float32, copy=False)
             pooled[idx] = _pool(hidden, mask)
             for row, i in enumerate(idx):
@@ -395,6 +402,8 @@ def file_digest(path: Path, n: int = 12) -> str:
     key = f"{os.path.realpath(path)}|{st.st_size}|{st.st_ino}|{st.st_mtime_ns}|{st.st_ctime_ns}"
     memo = _digest_memo()
     if key not in memo:
+        # one entry per file: its older (size, inode, times) keys can never match again
+        memo = {k: v for k, v in memo.items() if not k.startswith(key.split("|", 1)[0] + "|")}
         memo[key] = _sha256(path)
         _save_digest_memo(memo)
     return memo[key][:n]
@@ -435,7 +444,7 @@ def _save_digest_memo(memo: dict[str, str]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".file-digests-")
         with os.fdopen(fd, "w") as fh:
-            json.dump(dict(sorted(memo.items())[-64:]), fh)
+            json.dump(dict(list(memo.items())[-64:]), fh)  # the newest 64 (insertion order)
         os.replace(tmp, path)
     except OSError:
         pass

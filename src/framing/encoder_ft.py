@@ -138,10 +138,10 @@ def assemble(layers_path: Path):  # type: ignore[no-untyped-def]
 def build(target: Path | None = None, art: Path | None = None) -> Path:
     """Build the fine-tuned encoder (idempotent): returns its path. Imports onnx only to build
     (importing it costs ~0.7 s of every cold start otherwise)."""
-    layers = checked_layers(art)
     target = target or target_path(art)
-    if target.exists():
+    if target.exists():  # its name carries the layers' digest: the check runs when it is built
         return target
+    layers = checked_layers(art)
     from .quantize import write_encoder
 
     def make(tmp: Path) -> Path:

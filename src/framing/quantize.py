@@ -118,24 +118,17 @@ def _quiet_root_logger() -> Iterator[None]:
 
 def build(target: Path | None = None) -> Path:
     """Build the q8 encoder from the default encoder's fp32 graph (idempotent): returns its path."""
-    from . import encoder_ft
-
-    layers = encoder_ft.checked_layers()
     target = target or target_path()
-    if target.exists():
+    if target.exists():  # its name carries the inputs' digests: the checks run when it is built
         return target
     try:
-        import onnx
         from onnxruntime.quantization import QuantType, quantize_dynamic
     except ImportError as exc:  # pragma: no cover - base dependencies
         raise ModelError(f"cannot build {NAME}: {exc}", "run the README's install command") from None
     log.info("building the %s encoder once (%s)", NAME, target)
 
     def make(tmp: Path) -> Path:
-        fp32 = tmp / "fp32.onnx"
-        onnx.save(encoder_ft.assemble(layers), str(fp32))
-        fused = tmp / "fused.onnx"
-        _fuse(fp32, fused)
+        fused = _fp32_fused(tmp)
         out = tmp / "q8.onnx"
         with _quiet_root_logger():  # onnxruntime logs a "run pre-processing" hint via logging.warning
             quantize_dynamic(str(fused), str(out), weight_type=QuantType.QInt8, per_channel=True,
@@ -284,7 +277,7 @@ def calibrate(art: Path | None = None, per: int = CALIBRATION_PER_SET) -> Path:
     import onnxruntime as ort
 
     from . import encoder_ft
-    from .encoder import _batches, _packaged_dir, _tokenizer
+    from .encoder import _batches, _packaged_dir, _padded, _tokenizer
 
     art = art or calibration_dir()
     sets = calibration_sentences(per)
@@ -306,12 +299,7 @@ def calibrate(art: Path | None = None, per: int = CALIBRATION_PER_SET) -> Path:
     encs = _tokenizer(str(_packaged_dir() / "tokenizer.json")).encode_batch(texts)
     lens = [len(e.ids) for e in encs]
     for idx in _batches(lens, 32):
-        width = max(lens[i] for i in idx)
-        ids = np.zeros((len(idx), width), np.int64)
-        mask = np.zeros_like(ids)
-        for row, i in enumerate(idx):
-            ids[row, : lens[i]] = encs[i].ids
-            mask[row, : lens[i]] = 1
+        ids, mask = _padded(encs, idx, lens)
         outs = session.run(flat, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
         real = mask.astype(bool)
         for t, v in zip(flat, outs, strict=True):
@@ -392,10 +380,10 @@ def build_static(target: Path | None = None, art: Path | None = None) -> Path:
     then onnxruntime's static QDQ quantisation of the 36 weight MatMuls with the calibration's
     activation ranges (uint8, per tensor) and per-output-channel 7-bit int8 weights (7 bits: AVX2's
     u8*s8 multiply-add cannot saturate); MatMul outputs stay fp32. No data is read."""
-    cal = checked_calibration(art)
     target = target or static_target_path(art)
-    if target.exists():
+    if target.exists():  # its name carries the inputs' digests: the checks run when it is built
         return target
+    cal = checked_calibration(art)
     try:
         import numpy as np
         import onnx

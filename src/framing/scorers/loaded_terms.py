@@ -35,6 +35,7 @@ import numpy as np
 from ..heads import Head, load_head
 from ..language import STOPWORDS
 from ..lexicon import EPISTEMIC_CATEGORIES, LOADED_CATEGORIES, Lexicon, lexicon_with, words
+from ..numeric import logit
 from ..resources import artifact
 from . import Batch, ScorerConfig, register
 
@@ -72,16 +73,19 @@ class WordEvidence:
     strength: float = 1.0  # pseudo-occurrences of the base rate (tuned on the dev tune half)
     weight: float = 1.0
 
+    def rate(self, occurrences: int, hits: int) -> float:
+        """The word's smoothed rate of lying inside a span: ``strength`` pseudo-occurrences at the
+        base rate."""
+        return (hits + self.strength * self.base_rate) / (occurrences + self.strength)
+
     def adjust(self, norm: str, score: float) -> float:
         c = self.counts.get(norm)
         if c is None or score <= 0.0 or self.weight <= 0.0:
             return score
-        n, hits = c
-        rate = (hits + self.strength * self.base_rate) / (n + self.strength)
-        shift = self.weight * (_logit(rate) - _logit(self.base_rate))
+        shift = self.weight * (logit(self.rate(*c)) - logit(self.base_rate))
         if shift >= 0.0:
             return score
-        return 1.0 / (1.0 + math.exp(-(_logit(score) + shift)))
+        return 1.0 / (1.0 + math.exp(-(logit(score) + shift)))
 
     def to_json(self) -> dict[str, Any]:
         return {"base_rate": self.base_rate, "counts": {w: list(c) for w, c in sorted(self.counts.items())}}
@@ -90,11 +94,6 @@ class WordEvidence:
     def from_json(cls, data: Mapping[str, Any], strength: float = 1.0, weight: float = 1.0) -> WordEvidence:
         counts = {w: (int(c[0]), int(c[1])) for w, c in data["counts"].items()}
         return cls(float(data["base_rate"]), counts, strength, weight)
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1.0 - 1e-6)
-    return math.log(p / (1.0 - p))
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,10 +376,15 @@ def _head() -> Head:
     return load_head(artifact(HEAD))
 
 
+def read_evidence(head_dir: Any) -> dict[str, Any] | None:
+    """The word evidence beside a detector head (``EVIDENCE_FILE``), or None where there is none."""
+    path = head_dir / EVIDENCE_FILE if head_dir is not None else None
+    return json.loads(path.read_text(encoding="utf-8")) if path is not None and path.is_file() else None
+
+
 @lru_cache(maxsize=2)
 def _evidence() -> dict[str, Any] | None:
-    path = artifact(HEAD) / EVIDENCE_FILE
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return read_evidence(artifact(HEAD))
 
 
 @register("loaded_terms")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..encoder import Encoded, load_encoder
+from ..encoder import Encoded, identity, load_encoder
 
 
 def data_dir() -> Path:
@@ -44,14 +44,14 @@ def encoder():  # type: ignore[no-untyped-def]
 
 def encoder_name() -> str:
     """The identity of the encoder the heads are trained on (``encoder.identity``): every trainer
-    writes it into its head's metrics.json and card, so a card says which features its head reads."""
-    return encoder().name
+    writes it into its head's metrics.json and card, so a card says which features its head reads.
+    Decided without loading the encoder (``Encoder.name`` is this identity)."""
+    return identity(TRAINING_MODEL)
 
 
 def encode_cached(texts: Sequence[str], tag: str, with_states: bool = True) -> Encoded:
     """Encode ``texts`` once and cache pooled vectors (and token states as float16) on disk."""
-    enc = encoder()
-    h = hashlib.sha256(("\x1e".join(texts) + enc.name).encode()).hexdigest()[:16]
+    h = hashlib.sha256(("\x1e".join(texts) + encoder_name()).encode()).hexdigest()[:16]
     path = cache_root() / f"{tag}-{h}{'' if with_states else '-pooled'}.npz"
     if path.exists():
         z = np.load(path)
@@ -64,7 +64,7 @@ def encode_cached(texts: Sequence[str], tag: str, with_states: bool = True) -> E
             flat = z["states"]  # read once: every z[...] access re-reads the array from the archive
             states = [flat[bounds[i]:bounds[i + 1]].astype(np.float32) for i in range(len(lens))]
         return Encoded(pooled, states, offsets, list(z["truncated"]))
-    out = enc.encode(list(texts))
+    out = encoder().encode(list(texts))  # loaded only on a cache miss
     path.parent.mkdir(parents=True, exist_ok=True)
     lens = np.array([len(o) for o in out.offsets], np.int64)
     payload = {"pooled": out.pooled, "offsets": np.concatenate(out.offsets) if out.offsets else np.zeros((0, 2)),

@@ -44,6 +44,7 @@ from ..scorers.loaded_terms import (
     LoadedTermsScorer,
     WordEvidence,
     piece_features,
+    read_evidence,
 )
 from .features import data_dir, encode_cached, encoder_name
 from .lexicon import (
@@ -341,11 +342,6 @@ def span_f1(scorer: LoadedTermsScorer, dev: DevData, part: str | None = None) ->
     return _f1(tp, fp, fn)
 
 
-def _read_evidence(head_dir: Path | None) -> dict | None:
-    path = head_dir / EVIDENCE_FILE if head_dir is not None else None
-    return json.loads(path.read_text(encoding="utf-8")) if path is not None and path.is_file() else None
-
-
 def measure(lexicon: Lexicon, head_dir: Path | None, dev: DevData, tune: bool) -> dict:
     """Dev metrics for one lexicon + head (and the word evidence beside it).
 
@@ -358,7 +354,7 @@ def measure(lexicon: Lexicon, head_dir: Path | None, dev: DevData, tune: bool) -
     from ..heads import load_head
 
     head = load_head(head_dir) if head_dir is not None else None
-    scorer = LoadedTermsScorer(lexicon, head, _read_evidence(head_dir))
+    scorer = LoadedTermsScorer(lexicon, head, read_evidence(head_dir))
     out: dict = {}
     t_para = float(head.meta.get("paragraph_threshold", scorer.threshold)) if head else scorer.threshold
     if tune and head is not None:
@@ -429,7 +425,7 @@ def evidence_loglik(evidence: WordEvidence, dev: DevData, part: str) -> float:
         gold = [(a, b) for a, b, t in s.spans if t in PTC_LABEL]
         for ws, we, w in words(s.text):
             occ, hits = full["counts"].get(w, (0, 0))
-            rate = (hits + evidence.strength * evidence.base_rate) / (occ + evidence.strength)
+            rate = evidence.rate(occ, hits)
             total += np.log(rate if any(a <= ws and we <= b for a, b in gold) else 1.0 - rate)
             n += 1
     return total / max(1, n)
