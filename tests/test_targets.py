@@ -208,3 +208,74 @@ def test_targets_no_bare_title_among_the_actors() -> None:
     ts = Pipeline(["stance"]).score(load(str(path))).targets
     assert ts.get("Councillor") is None
     assert "Councillor Dean Whitby" in ts.get("Dean Whitby").aliases
+
+
+def test_targets_the_president_is_the_person_last_named_with_that_title() -> None:
+    a = _article("President Barack Obama spoke in Ohio on Monday. The president said the law works.\n"
+                 "Former President Bill Clinton joined the rally. Later the president praised workers.\n"
+                 "Gov. Rick Perry attacked the plan. The governor called it a disaster.\n"
+                 "The president of the union, Ann Lee, disagreed.\n")
+    ts = find_targets(a)
+    assert ("Barack Obama", "The president") in _surface(a, ts, 1)
+    # a former holder of the title does not take "the president" over
+    assert ("Barack Obama", "the president") in _surface(a, ts, 3)
+    assert ("Rick Perry", "The governor") in _surface(a, ts, 5)
+    # "the president of the union" is another office, and "Vice President" another title
+    assert all(t != "Barack Obama" for t, _ in _surface(a, ts, 6))
+    b = _article("Vice President Joe Biden arrived late. The president was not there.\n")
+    tb = find_targets(b)
+    assert _surface(b, tb, 1) == []
+    # no holder named before: no mention
+    c = _article("The president spoke first. Later President Barack Obama was praised.\n")
+    assert _surface(c, find_targets(c), 0) == []
+
+
+def test_targets_the_committee_is_the_organisation_named_with_that_head_noun() -> None:
+    a = _article("The House Oversight Committee opened an inquiry on Monday. The committee will meet on Friday.\n"
+                 "Reporters followed the candidates on the campaign trail.\n")
+    ts = find_targets(a)
+    assert ("House Oversight Committee", "The committee") in _surface(a, ts, 1)
+    # a compound ("the campaign trail") is no mention, and no campaign was named
+    assert _surface(a, ts, 2) == []
+
+
+def test_targets_its_at_the_start_of_a_sentence_is_the_organisation_the_previous_one_named() -> None:
+    a = _article("Villagers sued Harrow Minerals in May. Its executives call the complaints a smear.\n\n"
+                 "Its brochures are glossy.\n")
+    ts = find_targets(a)
+    assert ("Harrow Minerals", "Its") in _surface(a, ts, 1)
+    # not across a paragraph break
+    assert _surface(a, ts, 2) == []
+
+
+def test_targets_the_committee_is_nobodys_when_the_article_names_another_committee() -> None:
+    a = _article("The House Oversight Committee opened an inquiry on Monday. A Senate Judiciary Committee "
+                 "aide declined to comment. The committee will meet on Friday.\n")
+    ts = find_targets(a)
+    assert all(s.lower() != "the committee" for _, s in _surface(a, ts, 2))
+
+
+@pytest.mark.model
+def test_targets_titles_of_2017_officials_join_their_names_and_their_role_nouns() -> None:
+    from framing.pipeline import Pipeline
+
+    text = ("Comey testifies\n\nFBI Director James Comey told senators on Monday that the bureau was "
+            "investigating. The director declined to name targets. Special Counsel Robert Mueller was "
+            "appointed later; the special counsel has not commented. Senate Majority Leader Mitch "
+            "McConnell said the majority leader would wait.\n")
+    a = Pipeline(["stance"]).score(load_text(text, "t.txt"))
+    ts = a.targets
+    names = {t.name for t in ts.targets}
+    assert not names & {"Special", "Special Counsel", "Majority Leader", "Director"}
+    said = {(m.target, a.article.sentence_text(i)[m.start:m.end]) for i, ms in enumerate(ts.mentions) for m in ms}
+    assert {("James Comey", "The director"), ("Robert Mueller", "the special counsel"),
+            ("Mitch McConnell", "the majority leader")} <= said
+
+
+def test_targets_every_role_title_is_a_title_the_candidates_carry() -> None:
+    # a role noun's title must be one the name rules cut off as a title (names.PERSON_TITLES):
+    # another would never mark a holder, and "the <role>" would silently never resolve
+    from framing.names import PERSON_TITLES
+    from framing.targets import ROLE_NOUNS
+
+    assert {t for ts in ROLE_NOUNS.values() for t in ts} <= set(PERSON_TITLES)

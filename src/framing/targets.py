@@ -64,12 +64,13 @@ NON_ACTOR = frozenset(["January", "February", "March", "April", "May", "June", "
 #: Function/sentence-initial words dropped from the front of a capitalised run.
 _LEADING_STOP = LEADING_WORDS  # framing.language: the stopwords, capitalised, plus sentence openers
 _CONNECTORS = ("of", "and", "al-", "el-", "bin", "ibn", "de", "da", "del", "la", "von", "van", "der", "&")
-_ORG_WORDS = frozenset(["Initiative", "Road", "Co.", "Company", "Corp.", "Corporation", "Inc.", "Ltd.", "Party", "Zone", "Sea", "River", "Gulf", "Ocean", "Council", "Parliament", "Ministry", "Army", "Forces", "Force", "University", "Bank", "Service", "Services", "Engineering", "Oil", "Group", "Network", "News", "Times", "Post", "Agency", "Department", "Committee", "Commission", "Court", "Union", "Organization", "Organisation", "Fund", "Institute", "Foundation", "Association", "League", "Front", "Movement", "Brigade", "Brigades", "Guard", "Guards", "Corps", "Navy", "Embassy", "Airlines", "Airways", "Motors", "Industries", "Holdings", "Media", "Press", "Journal", "Daily", "Street", "Square", "Field", "Province", "State", "States", "Republic", "Kingdom", "Island", "Islands", "Mountains", "Canal", "Strait", "Bay", "Coast", "Desert"])
 #: last words that make a name a firm whatever the NER head typed it ("Northwind Energy" PERSON)
 _FIRM_WORDS = frozenset(["Energy", "Shipping", "Minerals", "Mining", "Petroleum", "Pharmaceuticals",
                          "Technologies", "Logistics", "Chemicals", "Telecom", "Communications", "Resources",
                          "Insurance", "Securities", "Airlines", "Airways", "Motors", "Industries", "Holdings",
                          "Group", "Bank", "Company", "Corporation", "Corp.", "Inc.", "Ltd.", "Co."])
+_ORG_WORDS = frozenset(["Initiative", "Road", "Party", "Zone", "Sea", "River", "Gulf", "Ocean", "Council", "Parliament", "Ministry", "Army", "Forces", "Force", "University", "Service", "Services", "Engineering", "Oil", "Network", "News", "Times", "Post", "Agency", "Department", "Committee", "Commission", "Court", "Union", "Organization", "Organisation", "Fund", "Institute", "Foundation", "Association", "League", "Front", "Movement", "Brigade", "Brigades", "Guard", "Guards", "Corps", "Navy", "Embassy", "Media", "Press", "Journal", "Daily", "Street", "Square", "Field", "Province", "State", "States", "Republic", "Kingdom", "Island", "Islands", "Mountains", "Canal", "Strait", "Bay", "Coast", "Desert"]) | _FIRM_WORDS
+
 _ABBREV = ABBREVIATIONS  # framing.names
 _CAP_TOKEN = re.compile(r"[A-Z](?:\.[A-Z])+\.|[A-Z][\w\-]*(?:['’][A-Z][\w\-]*)*\.?")
 _SPEECH_VERBS = (
@@ -92,6 +93,52 @@ _GROUP_NOUNS = frozenset(["rulers", "leaders", "officials", "forces", "troops", 
                           "commanders", "ministers", "diplomats", "executives", "managers", "bosses",
                           "militias", "fighters", "lawmakers", "authorities", "negotiators", "spokesmen"])
 _OWNS_GROUP = re.compile(r"\s*['’]s?\s+(?:own\s+)?([a-z]+)")
+#: "the president", "the governor": a role noun after "the" refers to a person the article named
+#: with that title before it ("President Obama ... the president"; ``_role_holder`` picks among
+#: several). Role noun -> the titles that give it (matched whole: "Vice President Biden" is not
+#: "the president").
+ROLE_NOUNS: dict[str, frozenset[str]] = {
+    "president": frozenset(["President", "Pres."]),
+    "vice president": frozenset(["Vice President"]),
+    "prime minister": frozenset(["Prime Minister"]),
+    "governor": frozenset(["Governor", "Gov."]),
+    "senator": frozenset(["Senator", "Sen."]),
+    "congressman": frozenset(["Congressman", "Rep.", "Representative"]),
+    "congresswoman": frozenset(["Congresswoman", "Rep.", "Representative"]),
+    "speaker": frozenset(["Speaker", "House Speaker"]),
+    "attorney general": frozenset(["Attorney General"]),
+    "secretary of state": frozenset(["Secretary of State"]),
+    "mayor": frozenset(["Mayor"]),
+    "sheriff": frozenset(["Sheriff"]),
+    "chancellor": frozenset(["Chancellor"]),
+    "secretary": frozenset(["Secretary", "Defense Secretary", "Secretary of Defense"]),
+    "first lady": frozenset(["First Lady"]),
+    "special counsel": frozenset(["Special Counsel"]),
+    "majority leader": frozenset(["Majority Leader", "Senate Majority Leader"]),
+    "minority leader": frozenset(["Minority Leader", "Senate Minority Leader", "House Minority Leader"]),
+    "chairman": frozenset(["Chairman"]),
+    "chairwoman": frozenset(["Chairwoman"]),
+    "director": frozenset(["Director", "FBI Director", "F.B.I. Director", "CIA Director", "C.I.A. Director"]),
+    "judge": frozenset(["Judge"]),
+    "ambassador": frozenset(["Ambassador"]),
+}
+#: "the committee", "the administration": an organisation's head noun after "the" refers to the
+#: organisation the article named with it ("the House Oversight Committee ... the committee",
+#: "the Obama administration ... the administration"). Not "the company"/"the firm": on our
+#: articles those mentions sit in the factual sentences around the evaluative ones and dilute the
+#: author's against evidence of a firm the author attacks (01_river_mine: Harrow Minerals reads
+#: neutral with them, against without); BASIL has 13 such train mentions, too few to learn from.
+ORG_NOUNS = frozenset(["administration", "campaign", "committee", "department", "agency", "ministry",
+                       "party", "union", "commission", "council", "court", "bureau", "network",
+                       "organization", "organisation", "association", "foundation", "institute"])
+#: "the campaign trail", "the party line": the noun is a modifier there, not the organisation
+_NOT_HEAD = ("trail", "season", "cycle", "finance", "finances", "manager", "managers", "year", "line",
+             "system", "process", "level", "nominee", "nominees")
+#: "the president" / "the committee" as a noun phrase of its own: not "the president of X" (another
+#: office), not before a name ("the president, Barack Obama" is the name's apposition, already a
+#: mention), not a hyphenated form ("the president-elect") or a compound ("the campaign trail")
+_ROLE_RE = re.compile(r"\b[Tt]he\s+((?i:" + "|".join(sorted([*ROLE_NOUNS, *ORG_NOUNS], key=len, reverse=True))
+                      + r"))\b(?![-\w]|\s+of\b|,?\s+[A-Z]|\s+(?:" + "|".join(_NOT_HEAD) + r")\b)")
 
 
 def _owns_group(text: str, end: int) -> bool:
@@ -291,6 +338,25 @@ def _standalone(text: str, s: int, e: int) -> bool:
     return not re.match(r"\s+(?:of\s+)?[A-Z]", text[e:])
 
 
+def _another_with_head(name: str, variants: Iterable[str], text: str) -> bool:
+    """Whether ``text`` writes a "Capitalised <head>" that is not ``name`` ("the Bush
+    administration" beside "Obama administration"; "Democratic lawmakers" beside "Republican
+    lawmakers"): then a bare "the <head>" is nobody's. ``variants`` are the head's forms."""
+    mods = {w.casefold() for w in re.sub(r"['’]s\b", "", name).split()}
+    rx = re.compile(r"((?:[A-Z][\w.\-]*(?:['’]s)?\s+)+)(?i:" + "|".join(variants) + r")(?!\w)")
+    for m in rx.finditer(text):
+        words: list[str] = []  # the run's words after the end of a sentence before it
+        for w in reversed(re.sub(r"['’]s\b", "", m.group(1)).split()):
+            if w.endswith(".") and w not in TITLE_WORDS and w[:-1] not in _ABBREV \
+                    and not re.fullmatch(r"(?:[A-Z]\.)+", w):
+                break
+            if w not in LEADING_WORDS and w not in TITLE_WORDS:
+                words.append(w)
+        if words and not {w.casefold() for w in words} <= mods:
+            return True
+    return False
+
+
 def _user_forms(user: Mapping[str, Sequence[str]], text: str, article: bool = True
                 ) -> tuple[dict[str, list[str]], dict[str, str]]:
     """The user targets with the forms ``text`` names them by, and the forms among them to check
@@ -342,23 +408,8 @@ def _user_forms(user: Mapping[str, Sequence[str]], text: str, article: bool = Tr
         lower = {v for v in variants if re.search(r"(?<!\w)" + v + r"(?!\w)", text)}
         if article and not lower and not name.split()[-1].islower():
             continue  # a proper name's last word ("Tea Party", "Supreme Court" written so)
-        if article:
-            mods = {w.casefold() for w in re.sub(r"['’]s\b", "", name).split()}
-            rx = re.compile(r"((?:[A-Z][\w.\-]*(?:['’]s)?\s+)+)(?i:" + "|".join(variants) + r")(?!\w)")
-            other = False
-            for m in rx.finditer(text):
-                words: list[str] = []  # the run's words after the end of a sentence before it
-                for w in reversed(re.sub(r"['’]s\b", "", m.group(1)).split()):
-                    if w.endswith(".") and w not in TITLE_WORDS and w[:-1] not in _ABBREV \
-                            and not re.fullmatch(r"(?:[A-Z]\.)+", w):
-                        break
-                    if w not in LEADING_WORDS and w not in TITLE_WORDS:
-                        words.append(w)
-                if words and not {w.casefold() for w in words} <= mods:
-                    other = True
-                    break
-            if other:
-                continue
+        if article and _another_with_head(name, variants, text):
+            continue
         for v in variants:
             for form in (v, v.capitalize()):
                 gained[form].add(name)
@@ -512,8 +563,10 @@ def _split_name_list(text: str, s: int, e: int) -> list[tuple[int, int]]:
         return [(s, e)]
     first = people()[2]
     out, start = [], 0
+    # a title before the first name is no name of its own ("Special Counsel Robert Mueller")
+    lead = next((k for k, (a, b) in enumerate(ws) if text[a:b] not in TITLE_WORDS), len(ws))
     for i in range(2, len(ws)):
-        if i - start >= 2 and text[ws[i][0]:ws[i][1]] in first:
+        if i - max(start, lead) >= 2 and text[ws[i][0]:ws[i][1]] in first:
             out.append((ws[start][0], ws[i - 1][1]))
             start = i
     out.append((ws[start][0], ws[-1][1]))
@@ -582,11 +635,12 @@ def _candidates(unit: int, text: str, gaz: re.Pattern[str],
 
 def _titles_joined(text: str, ents: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """The NER head's entities with a bare title it typed apart joined to the person after it
-    ("Councillor" ORG + "Dean Whitby" PERSON -> "Councillor Dean Whitby" PERSON): a title alone
-    is no actor, and before a name it is the name's title (an alias, gender evidence)."""
+    ("Councillor" ORG + "Dean Whitby" PERSON -> "Councillor Dean Whitby" PERSON; "Special" +
+    untagged "Counsel" + "Robert Mueller" too): a title alone is no actor, and before a name it is
+    the name's title (an alias, gender evidence)."""
     out: list[tuple[int, int, str]] = []
     for es, ee, typ in sorted(ents):
-        if (out and typ == "PERSON" and text[out[-1][1]:es].strip() == ""
+        if (out and typ == "PERSON" and all(w in TITLE_WORDS for w in text[out[-1][1]:es].split())
                 and all(w in TITLE_WORDS for w in text[out[-1][0]:out[-1][1]].split())):
             out[-1] = (out[-1][0], ee, "PERSON")
             continue
@@ -939,12 +993,22 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
             name = link.get(form) or link.get(sf.canonical, sf.canonical)
             per_unit[u].append((s, e, name, sf.plural))
             seen_forms[name].add(form)
+    # holders of "the <noun>": (sentence, start, noun, name) of each mention of a person under a
+    # title (``_roles_of``) and of an organisation by its name (``_org_nouns``)
+    holders: list[tuple[int, int, str, str]] = []
     for c, name in zip(kept, names, strict=True):
         name = table[name].canonical if name in table else name
         per_unit[c.sent].append((c.start, c.end, name, False))
         seen_forms[name].add(c.form)
         if c.titled:
             seen_forms[name].add(c.full)
+            holders.extend((c.sent, c.start, role, name) for role in _roles_of(c, texts[c.sent]) if c.sent >= 0)
+    salience = Counter(n for u, ms in per_unit.items() if u >= 0 for *_, n, _p in ms)
+    org_nouns = {n: _org_nouns(n, kinds, user, article.text) for n in salience}  # once per name
+    for u, ms in per_unit.items():
+        if u >= 0:
+            holders.extend((u, s, noun, n) for s, _e, n, _p in ms for noun in org_nouns[n])
+    holders.sort()
     for u in per_unit:
         per_unit[u].sort()
 
@@ -973,8 +1037,18 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
         for m in _PRON_ITS.finditer(text):
             cands_its = {x[2] for x in named if x[1] <= m.start() and kinds.get(x[2]) not in ("person", "other")
                          and not x[3]}
+            if not cands_its and same_para and not any(x[1] <= m.start() for x in named):
+                # "Harrow Minerals has spent the spring in denial. Its executives ...": the one
+                # organisation or place the paragraph's previous sentence named
+                cands_its = {x[2] for x in prev_named if kinds.get(x[2]) not in ("person", "other") and not x[3]}
             if len(cands_its) == 1:
                 n = next(iter(cands_its))
+                mentions.append((m.start(), m.end(), n))
+                pron_counts[n] += 1
+        for m in _ROLE_RE.finditer(text):
+            n = _role_holder(holders, i, m.start(), m.group(1).lower(), salience)
+            if n is not None and (_is_person(n, kinds) or m.group(1).lower() not in ROLE_NOUNS) and not any(
+                    s < m.end() and m.start() < e for s, e, _ in mentions):
                 mentions.append((m.start(), m.end(), n))
                 pron_counts[n] += 1
         groups = [(s, e, n, p or _owns_group(text, e)) for s, e, n, p in named]
@@ -1019,6 +1093,46 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
                               float(prominence[n]), src))
     targets.sort(key=lambda t: (-t.prominence, -t.mentions, t.name))
     return TargetSet(tuple(targets), tuple(out), dict(head_counts))
+
+
+def _roles_of(c: _Cand, text: str) -> list[str]:
+    """The role nouns a titled mention establishes ("President Barack Obama": president; "Gov.
+    Rick Perry": governor); the title is the text before the name, matched whole. A former holder
+    ("former President Bill Clinton") establishes none: "the president" is someone else."""
+    title = c.full[: len(c.full) - len(c.form)].strip()
+    fs = c.start - (len(c.full) - len(c.form))
+    if re.search(r"\b(?:former|ex-|then-|late)\s+(?:[A-Z][\w.]*\s+){0,2}$", text[max(fs - 40, 0):fs],
+                 re.IGNORECASE):  # "former Arkansas Gov. Mike Huckabee"
+        return []
+    return [r for r, ts in ROLE_NOUNS.items() if title in ts]
+
+
+def _org_nouns(name: str, kinds: Mapping[str, str], user: Mapping[str, Any], text: str) -> list[str]:
+    """The head noun "the ..." may name organisation ``name`` by: the last word of its name when an
+    ``ORG_NOUNS`` word ("Justice Department": department; "House Oversight Committee":
+    committee), unless the article writes another "Capitalised <noun>" (``_another_with_head``: "the
+    Senate committee" too, and "the committee" is nobody's). A user target's head is
+    ``_user_forms``'s (the same rule, on the user's names)."""
+    if name in user or kinds.get(name) in ("person", "place", "country", "group", "user"):
+        return []
+    last = name.split()[-1].lower()
+    if last not in ORG_NOUNS or _another_with_head(name, _number_forms(last), text):
+        return []
+    return [last]
+
+
+def _role_holder(holders: Sequence[tuple[int, int, str, str]], sent: int, start: int, role: str,
+                 salience: Mapping[str, int]) -> str | None:
+    """Who "the <role>" at (``sent``, ``start``) is: among the people the article named with that
+    title before it, the most salient (most named mentions in the article; "President Bill Clinton"
+    named once in a story about Mr. Obama is not "the president"), the most recent on a tie."""
+    seen: dict[str, int] = {}
+    for k, h in enumerate(holders):
+        if (h[0], h[1]) >= (sent, start):
+            break
+        if h[2] == role:
+            seen[h[3]] = k
+    return max(seen, key=lambda n: (salience.get(n, 0), seen[n])) if seen else None
 
 
 def _speaker(text: str, named: list[tuple[int, int, str, bool]],

@@ -192,6 +192,35 @@ def _participle(word: str) -> bool:
 
 
 _POSSESSIVE = frozenset(["its", "his", "her", "their"])
+#: nouns of what befalls their owner: "Iran's collapse", "his defeat", "Iraq's hardship" are harm
+#: the possessor suffers, where "Trump's threats" is harm the possessor does
+SUFFERED = frozenset(["collapse", "demise", "downfall", "death", "deaths", "plight", "suffering", "losses",
+                      "loss", "defeat", "ruin", "isolation", "hardship", "hardships", "injuries", "wounds",
+                      "victims", "casualties", "humiliation", "misery", "ordeal", "troubles", "woes",
+                      "struggles", "decline"])
+
+
+def _owned(text: str, start: int, end: int, n: int) -> list[str] | None:
+    """The ``n`` words after the actor's possessive ("its", "his", "Iraq's"), lowercased, or None
+    where the mention is not a possessive."""
+    right = [m.group(0).lower().rstrip(".") for m in _TOKEN.finditer(text, end)][:n + 1]
+    if text[start:end].lower() in _POSSESSIVE:
+        return right[:n]
+    if right and right[0] in ("’s", "'s", "s") and text[end:end + 1] in "'’":
+        return right[1:]
+    return None
+
+
+def _possessor_suffers(text: str, start: int, end: int) -> bool:
+    """The actor's possessive before a noun of what befalls it, or one adjective before it
+    ("Iran's collapse", "his spectacular defeat", "its economic decline")."""
+    right = _owned(text, start, end, 3)
+    if not right:
+        return False
+    k = 0 if right[0] in SUFFERED else 1
+    if k and not (len(right) > 1 and right[0].isalpha() and right[0] not in ("and", "or") and right[1] in SUFFERED):
+        return False
+    return not (len(right) > k + 1 and right[k + 1] == "of")  # "Trump's defeat of Clinton": his doing
 
 
 def _possessor_harmed(text: str, start: int, end: int) -> bool:
@@ -199,11 +228,9 @@ def _possessor_harmed(text: str, start: int, end: int) -> bool:
     words on, is the subject of a passive harm verb ("its water supply was cut off", "Iraq's
     oil fields were bombed"). Only harm participles: "its troops were deployed" is not harm,
     "Karstan's rulers are war criminals" is no passive."""
-    right = [m.group(0).lower() for m in _TOKEN.finditer(text, end)][:7]
-    if text[start:end].lower() not in _POSSESSIVE:
-        if not right or right[0] not in ("’s", "'s", "s"):
-            return False
-        right = right[1:]
+    right = _owned(text, start, end, 6)
+    if right is None:
+        return False
     for k in (1, 2):  # the owned noun: one or two words
         if len(right) > k and right[k] in _BE and all(w.isalpha() and w not in _BE for w in right[:k]):
             j = k + 1
@@ -222,7 +249,8 @@ def mention_role(text: str, start: int, end: int) -> str:
     * patient: the subject of a passive or of "suffered"/"faced" ("Iraq was attacked", "Iran and
       China are increasingly targeted by ..."); the object of a harm word, directly or through a
       preposition ("sanctions on Iraq", "the killing of Soleimani", "hardship in Iran",
-      "blamed Iran", "threatens that Iraq ...");
+      "blamed Iran", "threatens that Iraq ..."); the owner of what befalls it ("Iran's collapse",
+      "his defeat", ``SUFFERED``);
     * agent: a harm word right after the actor, its possessive, or one word later ("U.S.
       sanctions", "Trump's bellicose threats", "Iran attacked", "the U.S. has imposed");
     * mentioned: anything else.
@@ -250,7 +278,7 @@ def mention_role(text: str, start: int, end: int) -> str:
             k += 1
         if k < len(r) and _participle(r[k]) and r[k] not in ("seen", "known"):
             return "patient"
-    if _possessor_harmed(text, start, end):
+    if _possessor_harmed(text, start, end) or _possessor_suffers(text, start, end):
         return "patient"
     # the actor suffers harm: object of a harm word, possibly through a preposition
     lt = [w.lower() for w in left]
