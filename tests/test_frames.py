@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from framing.report.weighting import word_weight
 from framing.scorers import Batch
 from framing.scorers.frames import FRAMES, FrameScores, pool
 
@@ -188,11 +189,18 @@ def test_frames_cli_json_has_frames_at_every_level(seed_frames_report) -> None: 
     sents = [s for sec in rep["sections"] for p in sec["paragraphs"] for s in p["sentences"]]
     all_spans = {(s["start"], s["end"]) for s in sents}
     assert all(len(s["frames"]) >= 3 and set(s["frames"]) <= set(FRAMES) for s in sents)
+    # frame_scores (1.5): every frame, in FRAMES order, the same numbers as the top ones in frames
+    assert all(list(s["frame_scores"]) == list(FRAMES) for s in sents)
+    assert all(s["frame_scores"][f] == p for s in sents for f, p in s["frames"].items())
     _check_unit(rep["summary"]["frames"], all_spans)
     for sec in rep["sections"]:
         sec_spans = {(s["start"], s["end"]) for p in sec["paragraphs"] for s in p["sentences"]}
         _check_unit(sec["frames"], sec_spans)
         assert sec["summary"]["frames"] == sec["frames"]
+        # they are what the section pooled: the training rule over them gives its scores back
+        ss = [s for p in sec["paragraphs"] for s in p["sentences"]]
+        pooled = pool(np.array([list(s["frame_scores"].values()) for s in ss]), [word_weight(s["text"]) for s in ss])
+        assert np.allclose(pooled, list(sec["frames"]["scores"].values()), atol=2e-3)
         for p in sec["paragraphs"]:
             _check_unit(p["frames"], {(s["start"], s["end"]) for s in p["sentences"]})
 

@@ -35,6 +35,8 @@ def to_dict(analysis: Any) -> dict[str, Any]:
         for name, results in analysis.results.items():
             r = results[s.index]
             d[name] = r.to_json() if hasattr(r, "to_json") else r
+            if hasattr(r, "extra_json"):  # a scorer's further sentence keys (frames: frame_scores, 1.5)
+                d.update(r.extra_json())
         sentence_json.append(d)
     sections = []
     for sec in article.sections:

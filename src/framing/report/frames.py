@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..numeric import logit, logits
 from ..scorers.frames import _EPS, FRAMES, TOP_K, FrameScores, pool, pooling
 from .weighting import weights
 
@@ -23,9 +24,7 @@ EVIDENCE_K = 2
 
 def _margins(p: Any, t: Any) -> np.ndarray:
     """How far pooled scores are above their thresholds, in logits (frames differ in base rate)."""
-    p = np.clip(np.asarray(p, np.float64), _EPS, 1 - _EPS)
-    t = np.clip(np.asarray(t, np.float64), _EPS, 1 - _EPS)
-    return np.log(p / (1 - p)) - np.log(t / (1 - t))
+    return logits(p, _EPS) - logits(t, _EPS)
 
 
 def _margin(p: float, t: float) -> float:
@@ -88,12 +87,12 @@ def pool_without_top(probs: np.ndarray, weights: Sequence[float] | np.ndarray, r
     clinics" once) drops; a frame spread over the unit keeps its score. A one-sentence unit keeps
     its pooled score (nothing to leave out; findings need more sentences anyway).
     """
-    p = np.clip(np.asarray(probs, np.float64).reshape(-1, len(FRAMES)), _EPS, 1 - _EPS)
+    p = np.asarray(probs, np.float64).reshape(-1, len(FRAMES))
     if p.shape[0] < 2:
         return pool(p, weights, r)
     r = pooling()["r"] if r is None else r
     w = np.maximum(np.asarray(weights, np.float64).reshape(-1), 1e-9)
-    z = r * np.log(p / (1 - p))
+    z = r * logits(p, _EPS)
     m = z.max(0)
     e = w[:, None] * np.exp(z - m)
     loo = np.maximum(e.sum(0) - e, 1e-300) / (w.sum() - w)[:, None]
@@ -104,11 +103,6 @@ def pool_without_top(probs: np.ndarray, weights: Sequence[float] | np.ndarray, r
 #: Section frames are compared with the rest of the article on logits of scores clipped to
 #: [LIFT_CLIP, 1 - LIFT_CLIP]: 0.999 vs 0.99 is no difference a reader sees.
 LIFT_CLIP = 0.02
-
-
-def _clipped_logit(p: float) -> float:
-    p = min(max(p, LIFT_CLIP), 1 - LIFT_CLIP)
-    return float(np.log(p / (1 - p)))
 
 
 def rest_scores(units: Sequence[dict[str, Any]], words: Sequence[float]) -> list[dict[str, float]]:
@@ -124,7 +118,7 @@ def rest_scores(units: Sequence[dict[str, Any]], words: Sequence[float]) -> list
     if n < 2 or ok.sum() < 2:
         return [{} for _ in units]
     w = np.where(ok, np.asarray(words, np.float64), 0.0)
-    z = np.array([[r * _margin((u.get("scores") or {}).get(f, 0.5), 0.5) for f in FRAMES] for u in units])
+    z = r * logits([[(u.get("scores") or {}).get(f, 0.5) for f in FRAMES] for u in units], _EPS)
     lz = np.where(ok[:, None], z + np.log(np.maximum(w, 1e-300))[:, None], -np.inf)  # log(w_i e^{z_i})
     pre = np.vstack([np.full((1, len(FRAMES)), -np.inf), np.logaddexp.accumulate(lz, axis=0)[:-1]])
     suf = np.vstack([np.logaddexp.accumulate(lz[::-1], axis=0)[::-1][1:], np.full((1, len(FRAMES)), -np.inf)])
@@ -171,7 +165,7 @@ def section_frames(unit: dict[str, Any], rest: dict[str, float] | None, k: int =
     penalty below the frame's threshold). Without a rest (one-section article) the key is the margin of the pooled
     score, as ``rank``. Returns dicts ``frame, score (pooled), robust, rest, lift, label (pooled >=
     threshold), key``; ``lift`` stays the logit difference to the rest (scores clipped to
-    [LIFT_CLIP, 1 - LIFT_CLIP]), the size the findings' FRAME_LIFT is stated in.
+    [LIFT_CLIP, 1 - LIFT_CLIP]), as the section view shows it.
     """
     scores = unit.get("scores") or {}
     if not scores:
@@ -185,7 +179,7 @@ def section_frames(unit: dict[str, Any], rest: dict[str, float] | None, k: int =
             continue
         rb = float(robust.get(f, scores[f]))
         if rest and f in rest:
-            lift = _clipped_logit(float(scores[f])) - _clipped_logit(rest[f])
+            lift = logit(scores[f], LIFT_CLIP) - logit(rest[f], LIFT_CLIP)
             key = float(section_key(np.array(scores[f]), np.array(rb), np.array(rest[f]), np.array(th[f]),
                                     rule["section_penalty"], rule["section_rest_weight"]))
         else:

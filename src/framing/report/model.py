@@ -146,6 +146,7 @@ SENTENCE_KEYS: dict[str, Any] = {
     "bias": Score,
     "loaded_terms": tuple[LoadedSpan, ...],
     "frames": Mapping[str, float],
+    "frame_scores": Mapping[str, float],  # all 14 frames' probabilities (1.5); ``frames``: the top ones
 }
 #: A paragraph's, a section's and a summary's scorer keys (report.aggregate).
 UNIT_KEYS: dict[str, Any] = {

@@ -18,18 +18,25 @@ the other sections (weights: words; mentions for stance). For word-weighted mean
 that is exactly the value of the rest of the article. ``z = (value - rest) / max(sd, FLOOR[m])``
 where ``sd`` is the spread of the other sections' values and ``FLOOR`` the smallest difference we
 treat as more than noise (so two near-identical sections do not produce a large z).
+
+Findings ("the most X section") are stated by one rule, ``_claim``: the extreme section's sentences
+against the rest's, beyond what the extreme of the article's sections reaches when the sentences
+are shuffled among them. Frame findings too, on each sentence's probability for the frame (the
+report's ``frame_scores``), naming a section only for a frame its section view shows.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from .vocab import frame_name
+from ..numeric import logit
+from .vocab import FRAMES, frame_name
 from .weighting import word_weight
 
 Report = dict[str, Any]
@@ -54,8 +61,11 @@ MIN_MENTIONS = 2
 #: everywhere (1e-4 vs 1e-3) must not look distinctive, nor one saturated near 1 everywhere.
 FRAME_CLIP = 0.02
 #: Smallest spread per metric kind (scale units): sentiment and bias in [-1, 1] / [0, 1] score
-#: units, loaded density in terms per 100 words, frames in logits, stance in score units.
-FLOOR = {"sentiment": 0.05, "loaded": 0.5, "bias": 0.05, "frame": 0.5, "stance": 0.1}
+#: units, loaded density in terms per 100 words, frames in logits, stance in score units;
+#: ``frame_probability`` is the frame claims' smallest difference, in the units they compare (a
+#: sentence's probability for the frame, ``_units``): a tenth of the sentences' weight.
+FLOOR = {"sentiment": 0.05, "loaded": 0.5, "bias": 0.05, "frame": 0.5, "stance": 0.1,
+         "frame_probability": 0.1}
 #: How findings refer to the untitled section before the first heading.
 OPENING = "the untitled opening section"
 #: Frame findings ("the most Economic section"), one per section, strongest first.
@@ -113,11 +123,6 @@ def loaded_of(unit: dict[str, Any]) -> tuple[int, float, list[str]]:
 def _has(report: Report, key: str) -> bool:
     """Whether a scorer's key is present at sentence level anywhere in the report."""
     return any(key in s for sec in report.get("sections", []) for _, s in _sentences(sec))
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, FRAME_CLIP), 1 - FRAME_CLIP)
-    return math.log(p / (1 - p))
 
 
 def _snippet(text: str, n: int = SNIPPET) -> str:
@@ -269,7 +274,7 @@ def _metrics(report: Report, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
             frame_name(f),
             [
                 (
-                    _logit(v)
+                    logit(v, FRAME_CLIP)
                     # robust score (strongest sentence left out) where the scorer gives it
                     if (v := ((s.get("frames") or {}).get("robust")
                               or (s.get("frames") or {}).get("scores") or {}).get(f)) is not None
@@ -500,14 +505,13 @@ CLAIM_PERMUTATIONS = 999
 CLAIM_SEED = 13
 #: The arc compares two stretches fixed in advance (the opening and the close), one test: one-sided 95 %.
 ARC_Z = 1.645
-#: A section's frame claim needs the frame among the section's top SECTION_FRAME_CLAIM frames
-#: (``framing.report.frames.section_frames``, the ranking the section view shows) with a lift of at
-#: least FRAME_LIFT logits over the rest of the article on its robust score (strongest sentence
-#: left out), and the robust score at or above the frame's threshold.
+#: A section's frame claim is ``_claim``'s on the sentences' probabilities for the frame, and the
+#: section it names must rank the frame among its top SECTION_FRAME_CLAIM frames
+#: (``framing.report.frames.section_frames``, the ranking the section view shows) with its robust
+#: score (strongest sentence left out) at or above the frame's threshold: the frame is there.
 SECTION_FRAME_CLAIM = 2
 #: A stance claim needs the section itself to lean that way by at least this much (score units).
 STANCE_LEANING = 0.1
-FRAME_LIFT = 1.0
 
 
 def _wstats(units: Sequence[tuple[float, float]]) -> tuple[float, float, float] | None:
@@ -537,7 +541,14 @@ def _author_score(span: dict[str, Any]) -> float | None:
 
 
 def _units(report: Report, kind: str, target: str | None = None) -> list[list[tuple[float, float, int, dict[str, Any]]]]:
-    """Per section, the units a claim about ``kind`` rests on: (value, weight, paragraph, sentence)."""
+    """Per section, the units a claim about ``kind`` rests on: (value, weight, paragraph, sentence).
+
+    ``target`` is the stance target, or for ``kind="frame"`` the frame: a sentence's unit is its
+    probability for the frame (``frame_scores``, every frame; 1.5), weighing its words. The
+    probability, not its logit: the head's sentence probabilities spread over [0, 1], and the mean
+    is the share of the section's words that carry the frame; a logit would make 0.001 against
+    0.05 (no difference a reader sees) weigh as much as 0.3 against 0.7, the reason the section
+    ranking (``report.frames.section_key``) compares probabilities too."""
     out = []
     for sec in report.get("sections", []):
         us: list[tuple[float, float, int, dict[str, Any]]] = []
@@ -553,6 +564,9 @@ def _units(report: Report, kind: str, target: str | None = None) -> list[list[tu
                       if isinstance(m, dict) and not m.get("quoted") and (v := _author_score(m)) is not None]
                 if vs:
                     us.append((sum(vs) / len(vs), float(len(vs)), p, s))
+            elif (kind == "frame" and isinstance(fs := s.get("frame_scores"), dict)
+                  and (v := _score(fs.get(str(target)))) is not None):
+                us.append((v, w, p, s))
         out.append(us)
     return out
 
@@ -586,6 +600,19 @@ def _standardized(v: np.ndarray, w: np.ndarray, groups: np.ndarray, k: int) -> t
     return t, ok
 
 
+@lru_cache(maxsize=4)
+def _shuffles(sizes: tuple[int, ...]) -> np.ndarray:
+    """The section of each unit ([n], units in section order) and below it the CLAIM_PERMUTATIONS
+    seeded shuffles of it ([1 + CLAIM_PERMUTATIONS, n], read-only): the same for every claim whose
+    sections have these unit counts (sentiment, bias, loaded terms and the 14 frames share them).
+    ``profile`` clears the cache when it returns: an article's shuffles are not kept after it."""
+    g = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
+    perms = np.random.default_rng(CLAIM_SEED).permuted(np.tile(g, (CLAIM_PERMUTATIONS, 1)), axis=1)
+    out = np.vstack([g, perms])
+    out.flags.writeable = False
+    return out
+
+
 def _standardized_and_chance(units: list[list[tuple[float, float, int, dict[str, Any]]]],
                              sign: float) -> tuple[np.ndarray, np.ndarray]:
     """(each section's standardized difference from the rest, [k]; the most extreme one over the
@@ -593,15 +620,13 @@ def _standardized_and_chance(units: list[list[tuple[float, float, int, dict[str,
     among the sections, [CLAIM_PERMUTATIONS]): one computation (``_standardized``) for both."""
     v = np.array([u[0] for us in units for u in us], np.float64)
     w = np.array([u[1] for us in units for u in us], np.float64)
-    g = np.repeat(np.arange(len(units)), [len(us) for us in units])
-    perms = np.random.default_rng(CLAIM_SEED).permuted(np.tile(g, (CLAIM_PERMUTATIONS, 1)), axis=1)
-    t, ok = _standardized(v, w, np.vstack([g, perms]), len(units))
+    t, ok = _standardized(v, w, _shuffles(tuple(len(us) for us in units)), len(units))
     chance = np.where(ok[1:].any(1), np.nanmax(np.where(ok[1:], sign * t[1:], -np.inf), axis=1), -np.inf)
     return t[0], chance
 
 
 def _claim(units: list[list[tuple[float, float, int, dict[str, Any]]]], kind: str,
-           direction: str) -> dict[str, Any] | None:
+           direction: str, named: Callable[[int], bool] | None = None) -> dict[str, Any] | None:
     """THE rule for "most"/"least" claims: the section with the highest (``direction="higher"``)
     or lowest mean, if its difference from the rest of the article is clear.
 
@@ -611,7 +636,9 @@ def _claim(units: list[list[tuple[float, float, int, dict[str, Any]]]], kind: st
     the shuffles of the units among the sections (``_standardized_and_chance``): picking the extreme of
     eight sections finds a "difference" in noise alone, and a one-section test at 95 % would
     state it. The extreme section is the only candidate, so "most X" and "least X" can never name
-    the same section, and two claims about one metric can never disagree.
+    the same section, and two claims about one metric can never disagree. ``named(section)``,
+    where given, is what else the extreme section must be for the claim to be stated (frames: the
+    frame is among the ones its section view shows); checked before the shuffles.
     """
     stats = [(_wstats([(v, w) for v, w, _, _ in us]) if len(us) >= MIN_UNITS else None) for us in units]
     eligible = [(st[0], i) for i, st in enumerate(stats) if st is not None]
@@ -619,6 +646,8 @@ def _claim(units: list[list[tuple[float, float, int, dict[str, Any]]]], kind: st
         return None
     sign = 1.0 if direction == "higher" else -1.0
     _, i = max(eligible, key=lambda t: (sign * t[0], -t[1]))
+    if named is not None and not named(i):
+        return None
     rest_units = [(v, w) for j, us in enumerate(units) if j != i for v, w, _, _ in us]
     if len(rest_units) < MIN_UNITS:
         return None
@@ -648,41 +677,31 @@ def _claim(units: list[list[tuple[float, float, int, dict[str, Any]]]], kind: st
 
 
 def _frame_claims(report: Report, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """"X is the most F section": per frame, the section where F is distinctive (the same ranking
-    as the section view), strongest lift first, one claim per section and per frame."""
+    """"X is the most F section": per frame, ``_claim`` on the sentences' probabilities for F
+    (``_units``), naming the section only where its section view shows F (among its first
+    SECTION_FRAME_CLAIM frames, ``report.frames.section_frames``) with F's robust score at its
+    threshold. One claim per section (a section picked by two frames keeps the one with the
+    smaller p, then the larger standardized difference), FRAME_FINDINGS at most."""
     from ..scorers.frames import pooling
 
     th = pooling()["thresholds"]
-    cands = []
-    for i, r in enumerate(rows):
-        for rank, f in enumerate(r.get("frames") or []):
-            lift = f.get("lift")
-            if rank >= SECTION_FRAME_CLAIM or lift is None or lift < FRAME_LIFT:
-                continue
-            if f["robust"] < th.get(f["frame"], 0.5) or len(list(_sentences(report["sections"][i]))) < MIN_UNITS:
-                continue
-            cands.append((lift, i, f))
-    cands.sort(key=lambda c: (-c[0], c[1]))
-    # the frame must be most distinctive here, not as much in another section too (linear)
-    best: dict[str, tuple[float, int]] = {}
-    for i, r in enumerate(rows):
-        for ff in r.get("frames") or []:
-            if ff.get("lift") is not None and ff["lift"] > best.get(ff["frame"], (-math.inf, -1))[0]:
-                best[ff["frame"]] = (ff["lift"], i)
-    out, used_s, used_f = [], set(), set()
-    for lift, i, f in cands:
-        if i in used_s or f["frame"] in used_f or len(out) == FRAME_FINDINGS:
+
+    def shown(f: str) -> Callable[[int], bool]:
+        def named(i: int) -> bool:
+            top = (rows[i].get("frames") or [])[:SECTION_FRAME_CLAIM]
+            return any(d["frame"] == f and d.get("robust") is not None and d["robust"] >= th.get(f, 0.5)
+                       for d in top)
+        return named
+
+    cands = [{**c, "frame": f} for f in FRAMES
+             if (c := _claim(_units(report, "frame", f), "frame_probability", "higher", shown(f)))]
+    cands.sort(key=lambda c: (c["p"], -(c["value"] - c["rest"]) / max(c["se"], 1e-12), c["section"]))
+    out, used = [], set()
+    for c in cands:
+        if c["section"] in used or len(out) == FRAME_FINDINGS:
             continue
-        if best[f["frame"]][1] != i:
-            continue
-        used_s.add(i)
-        used_f.add(f["frame"])
-        sec = report["sections"][i]
-        ev_fr = ((sec.get("frames") or {}).get("evidence") or {}).get(f["frame"]) or []
-        starts = {e.get("start") for e in ev_fr}
-        evidence = [_ev(p, s, None) for p, s in _sentences(sec) if s.get("start") in starts][:EVIDENCE_K]
-        out.append({"section": i, "frame": f["frame"], "value": f["score"], "rest": f["rest"],
-                    "lift": lift, "evidence": evidence})
+        used.add(c["section"])
+        out.append(c)
     return out
 
 
@@ -698,8 +717,8 @@ def _findings(
     arc: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """Findings as ``{"text", "kind", "metric", "section", "direction", "evidence"}``; every
-    most/least claim comes from ``_claim`` (or, for frames, the section ranking) and names the
-    sentences it rests on (article char offsets)."""
+    most/least claim comes from ``_claim`` (frames too, on the sentences' probabilities) and names
+    the sentences it rests on (article char offsets)."""
     secs = report["sections"]
     out: list[dict[str, Any]] = []
     if len(rows) < 2:
@@ -731,12 +750,12 @@ def _findings(
             overall = 100.0 * total / max(sum(r["words"] for r in rows), 1)
             add(f"{_cap(_join([section_name(secs[i]) for i in zero]))} have no loaded terms at all; the article "
                 f"as a whole has {overall:.1f} per 100 words", "loaded", "loaded", None, "lower", [])
-    # Frames: the section where a frame is distinctive.
+    # Frames: the section whose sentences carry a frame most.
     for c in _frame_claims(report, rows):
         i, f = c["section"], c["frame"]
-        add(f"{_cap(section_name(secs[i]))} is the most {frame_name(f)} section ({frame_name(f)} frame "
-            f"{c['value']:.2f} vs {c['rest']:.2f} in the rest of the article{_eg(c['evidence'])})",
-            "frame", f"frame:{f}", i, "higher", c["evidence"])
+        add(f"{_cap(section_name(secs[i]))} is the most {frame_name(f)} section (its sentences score "
+            f"{c['value']:.2f} on the frame vs {c['rest']:.2f} elsewhere{_eg(c['evidence'])})",
+            "frame", f"frame:{f}", i, "higher", c["evidence"], c)
     # Sentiment: the most negative and most positive sections.
     for word, direction in (("negative", "lower"), ("positive", "higher")):
         c = _claim(_units(report, "sentiment"), "sentiment", direction)
@@ -828,7 +847,10 @@ def profile(report: Report) -> dict[str, Any]:
         row["distinctive"] = kept
         devs.append(kept)
     arc = _arc(report, targets, has_loaded, has_bias)
-    findings = _findings(report, rows, metrics, devs, arc)
+    try:
+        findings = _findings(report, rows, metrics, devs, arc)
+    finally:
+        _shuffles.cache_clear()
     return {
         "targets": targets,
         "metrics": [m["key"] for m in metrics],

@@ -21,11 +21,13 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..heads import Head, load_head
+from ..numeric import logits
 from ..report.vocab import FRAMES  # the head's label order, fixed by the report contract
 from ..resources import artifact
 from . import Batch, ScorerConfig, register
 
-#: Sentence JSON lists the TOP_K frames, plus any other frame at or above FLOOR.
+#: Sentence JSON lists the TOP_K frames, plus any other frame at or above FLOOR, under ``frames``;
+#: ``frame_scores`` (schema 1.5) carries all 14 (``FrameScores.extra_json``).
 TOP_K = 3
 FLOOR = 0.5
 #: Probabilities are clipped before taking logits so float32 saturation cannot give +-inf.
@@ -48,6 +50,12 @@ class FrameScores:
     def to_json(self) -> dict[str, float]:
         keep = {f for f, _ in self.top(TOP_K)} | {f for f, p in self.as_dict().items() if p >= FLOOR}
         return {f: round(float(p), 4) for f, p in self.top(len(FRAMES)) if f in keep}
+
+    def extra_json(self) -> dict[str, Any]:
+        """Further sentence keys (schema 1.5): ``frame_scores``, every frame's probability in
+        ``FRAMES`` order, so a reader of the report (the section findings' claim rule,
+        ``report.profile``) sees each sentence's score for every frame, not its top ones only."""
+        return {"frame_scores": self.as_dict()}
 
     def shifted(self, delta: int) -> FrameScores:
         return self  # no offsets: the sentence itself is the evidence
@@ -85,8 +93,7 @@ def pool(probs: np.ndarray, weights: Sequence[float] | np.ndarray, r: float | No
         return np.zeros(len(FRAMES))
     r = pooling()["r"] if r is None else r
     w = np.maximum(np.asarray(weights, np.float64).reshape(-1), 1e-9)
-    p = np.clip(p, _EPS, 1 - _EPS)
-    z = r * np.log(p / (1 - p)) + np.log(w / w.sum())[:, None]
+    z = r * logits(p, _EPS) + np.log(w / w.sum())[:, None]
     m = z.max(0)
     zp = (m + np.log(np.exp(z - m).sum(0))) / r
     return 1 / (1 + np.exp(-zp))
