@@ -58,3 +58,18 @@ def test_table_lists_registered_tasks() -> None:
     assert {name for _, name, *_ in TABLE} <= set(EVALUATIONS)
     text = table({"newsmtsc": {"rw": {"report_macro_f1": 0.7, "tune_macro_f1": 0.77}}})
     assert "| target stance, NewsMTSC rw, macro-F1 | 0.655 | **0.700** | 0.770 |" in text
+
+
+def test_basil_interval_resamples_whole_events() -> None:
+    from framing.evaluation.basil import event_interval, macro_f1, score
+
+    pairs = [("against", "against"), ("neutral", "neutral"), ("favor", "favor")] * 4
+    events = [f"e{i // 3}" for i in range(len(pairs))]
+    assert event_interval(pairs, events, draws=200) == (1.0, 1.0)  # right everywhere: no spread
+    # one event right, one wrong: the interval spans what either event alone would give
+    mixed = [("against", "against"), ("neutral", "neutral"), ("against", "neutral"), ("neutral", "against")]
+    lo, hi = event_interval(mixed, ["a", "a", "b", "b"], draws=400)
+    assert lo == round(macro_f1(["against", "neutral"], ["neutral", "against"]), 4)
+    assert hi == round(macro_f1(["against", "neutral"], ["against", "neutral"]), 4) > lo
+    assert score(mixed, ["a", "a", "b", "b"])["macro_f1_ci95"] == list(event_interval(mixed, ["a", "a", "b", "b"]))
+    assert "macro_f1_ci95" not in score(mixed)

@@ -245,4 +245,4 @@ def test_library_analyze_returns_a_typed_report() -> None:
     data = report.to_json()
     assert data["schema"] == "framing/report" and Report.from_json(data) == report
     sentence = report.sections[1].paragraphs[0].sentences[0]
-    assert set(sentence.scores) == {"sentiment", "frames"} and sentence.scores["sentiment"]["label"] == "negative"
+    assert set(sentence.scores) == {"sentiment", "frames", "frame_scores"} and sentence.scores["sentiment"]["label"] == "negative"

@@ -144,10 +144,12 @@ def test_stance_cli_seed_end_to_end() -> None:
     assert t["score"] < -0.15 and t["label"] == "against", t
     us = targets["United States"]["stance"]["author"]
     assert us["score"] < -0.1 and us["label"] != "favor", us
+    from framing.evaluation.readings import ABOVE_MARGIN  # "clearly above", as the readings check it
+
     for name in ("Iran", "Iraq"):
         a = targets[name]["stance"]["author"]
         assert a["label"] != "against", (name, a)
-        assert a["score"] > us["score"] + 0.05, (name, a["score"], us["score"])
+        assert a["score"] > us["score"] + ABOVE_MARGIN, (name, a["score"], us["score"])
     # every level carries the same per-target shape
     summary = {d["target"]: d for d in rep["summary"]["stance"]}
     assert summary["United States"]["mentions"] == targets["United States"]["mentions"]
@@ -162,9 +164,11 @@ def test_stance_cli_seed_end_to_end() -> None:
 
 @pytest.mark.xfail(strict=True, reason=(
     "known miss on the fine-tuned encoder (issue 14 target): the article rule tuned on BASIL reads "
-    "the against evidence from the slant head alone (against_weight 0), whose mean P(against) over "
-    "the seed's 42 U.S. mentions is 0.26, under the 0.375 threshold: neutral at -0.14, 0.07 below "
-    "Iran and Iraq; the base encoder passed narrowly (0.459 vs 0.45)"))
+    "the against evidence from the slant head (against_weight 0) plus 0.2 for each doer of harm "
+    "(agent_bonus); over the seed's 42 U.S. mentions (15 agents) that is 0.345, under the 0.375 "
+    "threshold: neutral at -0.23, 0.16 below Iran and Iraq. Reading the stance head's P(against) "
+    "more in opinion-like articles would reach it, but BASIL reads against that (pooled "
+    "0.459-0.479 vs 0.486) and the seed's loaded density (1.9 per 100 words) is inside BASIL's range"))
 def test_stance_cli_seed_united_states_reads_against() -> None:
     from pathlib import Path
 

@@ -33,6 +33,11 @@ def _role(text: str, name: str) -> str:
     ("Georgia's oil fields were bombed overnight.", "Georgia", "patient"),
     ("Georgia's troops were deployed to the border.", "Georgia", "mentioned"),
     ("Georgia's rulers are war criminals.", "Georgia", "mentioned"),
+    # the owner of what befalls it suffers it; the owner of harm done does it
+    ("The blockade did not lead to Georgia's collapse.", "Georgia", "patient"),
+    ("Brooks did not analyse his defeat.", "his", "patient"),
+    ("Brooks's defeat of Navarro stunned the town.", "Brooks", "agent"),
+    ("Brooks's bellicose threats grew louder.", "Brooks", "agent"),
 ])
 def test_mention_role_tells_doer_sufferer_and_bystander_apart(text: str, name: str, role: str) -> None:
     assert _role(text, name) == role
@@ -125,6 +130,24 @@ def test_patient_reading_is_no_evidence_against() -> None:
     assert article_evidence([patient, agent], rule)[0] == pytest.approx(0.775 / 2)
     assert effective_score(-0.8, "patient") == 0.0 and effective_score(0.4, "patient") == 0.4
     assert effective_score(-0.8, "agent") == -0.8
+
+
+def test_a_doer_of_harm_adds_the_agent_bonus_to_the_against_evidence() -> None:
+    from framing.report.stance import article_rule
+    from framing.scorers.stance import MentionStance
+
+    def m(role: str, p_against: float) -> MentionStance:
+        return MentionStance("Karstan", 0, 7, "Karstan", 0.0, "neutral", (0.2, 0.7, 0.1), role=role,
+                             slant=(p_against, 1 - p_against, 0.0))
+
+    rule = {"against_weight": 0.0, "favor_weight": 0.0, "agent_bonus": 0.2}
+    assert article_evidence([m("agent", 0.3)], rule)[0] == pytest.approx(0.5)
+    assert article_evidence([m("mentioned", 0.3)], rule)[0] == pytest.approx(0.3)
+    assert article_evidence([m("patient", 0.3)], rule)[0] == 0.0
+    assert article_evidence([m("agent", 0.9)], rule)[0] == 1.0  # a share is at most 1
+    # a rule written without the bonus (before session 7) reads as no bonus
+    assert article_evidence([m("agent", 0.3)], {"against_weight": 0.0, "favor_weight": 0.0})[0] == pytest.approx(0.3)
+    assert article_rule()["agent_bonus"] > 0  # the shipped rule has one (chosen on BASIL train + tune)
 
 
 CHIEF = (

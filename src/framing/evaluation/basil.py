@@ -153,7 +153,33 @@ def macro_f1(gold: list[str], pred: list[str]) -> float:
     return _macro_f1(gold, pred, LABELS)
 
 
-def score(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+#: event-bootstrap resamples behind ``score``'s interval (seeded: one data set gives one interval)
+BOOTSTRAP = 2000
+
+
+def event_interval(pairs: list[tuple[str, str]], events: list[str], level: float = 0.95,
+                   draws: int = BOOTSTRAP, seed: int = 13) -> tuple[float, float]:
+    """A percentile interval of the macro-F1 over resamples of whole events (an event's three
+    articles and their entities move together, as the split keeps them): how far the dev figure
+    could move on other events of the same kind. 72 entities of 12 events give a wide one."""
+    import numpy as np
+
+    by: dict[str, list[int]] = {}
+    for i, e in enumerate(events):
+        by.setdefault(e, []).append(i)
+    groups = list(by.values())
+    rng = np.random.default_rng(seed)
+    vals = []
+    for _ in range(draws):
+        idx = [i for k in rng.integers(0, len(groups), len(groups)) for i in groups[k]]
+        vals.append(macro_f1([pairs[i][0] for i in idx], [pairs[i][1] for i in idx]))
+    lo, hi = np.quantile(vals, [(1 - level) / 2, (1 + level) / 2])
+    return round(float(lo), 4), round(float(hi), 4)
+
+
+def score(pairs: list[tuple[str, str]], events: list[str] | None = None) -> dict[str, Any]:
+    """Macro-F1, accuracy, per-label precision and recall of (gold, predicted) pairs; with each
+    pair's event, the event-bootstrap 95 % interval of the macro-F1 (``event_interval``)."""
     gold = [g for g, _ in pairs]
     pred = [p for _, p in pairs]
     def share(num: int, den: int) -> float | None:
@@ -167,7 +193,8 @@ def score(pairs: list[tuple[str, str]]) -> dict[str, Any]:
             "recall": {c: share(hit[c], gold.count(c)) for c in LABELS},
             "n": len(pairs),
             "gold": {c: gold.count(c) for c in LABELS},
-            "predicted": {c: pred.count(c) for c in LABELS}}
+            "predicted": {c: pred.count(c) for c in LABELS},
+            **({"macro_f1_ci95": list(event_interval(pairs, events))} if events is not None else {})}
 
 
 def run() -> dict[str, Any]:
@@ -180,8 +207,8 @@ def run() -> dict[str, Any]:
         "events": {k: len({a.event for a in v}) for k, v in parts.items()},
     }
     for name in ("tune", "report", "train"):
-        pairs = [(a.gold[e], author_label(rep, e)) for a, rep in batch_reports(parts[name])
-                 for e in a.entities]
-        out[name] = score(pairs)
+        rows = [(a.event, a.gold[e], author_label(rep, e)) for a, rep in batch_reports(parts[name])
+                for e in a.entities]
+        out[name] = score([(g, p) for _, g, p in rows], [ev for ev, _, _ in rows])
     out["report_dev_macro_f1"] = out["report"]["macro_f1"]
     return out

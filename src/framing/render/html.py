@@ -685,9 +685,9 @@ def _voice_cell(b: Any) -> str:
     return cell
 
 
-def _targets_table(value: Any, precision: Any = None) -> str | None:
+def _targets_table(value: Any, trust: str | None = None) -> str | None:
     """The stance scorer's top-level ``targets`` (name, aliases, mentions, stance by voice), and
-    how often each author label was right on BASIL dev (``author_label_precision``) where known."""
+    how often each author label was right (``report.stance.trust_note``) where the report says."""
     rows = _unwrap_list(value)
     if not rows or not all(r.get("name") for r in rows):
         return None
@@ -707,16 +707,10 @@ def _targets_table(value: Any, precision: Any = None) -> str | None:
                        if has["stance"] else [])])
     n = len(headers)
     numeric = [headers.index("Mentions")] + ([n - 3] if has["stance"] else [])
-    trust = ""
-    if isinstance(precision, dict) and all(isinstance(precision.get(k), int | float)
-                                           for k in ("against", "favor", "neutral")):
-        trust = (f" How often an author label was right on BASIL dev: against {precision['against']:.0%}, "
-                 f"favor {precision['favor']:.0%}, neutral {precision['neutral']:.0%}; read against/favor "
-                 "as pointers to the evidence, not verdicts.")
     return (_table(headers, body, numeric=numeric)
             + '<p class="note">Stance in [−1, 1] (P(favour) − P(against), mean over mentions); the '
               "author's voice counts mentions outside quotations, quoted voices those inside."
-            + _e(trust) + "</p>")
+            + (f" {_e(trust)}." if trust else "") + "</p>")
 
 
 def _findings_of(report: Report) -> list[str]:
@@ -749,9 +743,12 @@ def _extras(report: Report) -> str:
         if key in _KNOWN or value in (None, [], {}):
             continue
         hid = f"h-x-{_slug(key)}"
-        precision = (((report.get("models") or {}).get("scorers") or {}).get("stance") or {}).get(
-            "author_label_precision")
-        content = (_targets_table(value, precision) if key == "targets" else None) or _generic(value)
+        if key == "targets":
+            from ..report.stance import trust_note
+
+            content = _targets_table(value, trust_note(report)) or _generic(value)
+        else:
+            content = _generic(value)
         title = _e(key.replace("_", " ").capitalize())
         out.append(f'<section aria-labelledby="{hid}"><h2 id="{hid}">{title}</h2>'
                    f"<details><summary>Data: {title.lower()}</summary>{content}</details></section>")

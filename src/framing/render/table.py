@@ -257,12 +257,10 @@ def stance_panel(report: Report, console: Console) -> RenderableType | None:
         by = {d["target"]: d.get("author") for d in sec.get("stance", [])}
         mx.add_row(str(sec["index"] + 1), _heading(sec),
                    *[_stance_cell(by.get(n), with_bar=False) for n in cols])
-    lp = (((report.get("models") or {}).get("scorers") or {}).get("stance") or {}).get("author_label_precision")
-    if isinstance(lp, dict) and all(isinstance(lp.get(k), (int, float)) for k in ("against", "favor", "neutral")):
-        top.caption = (f"How often an author label was right on BASIL dev: against {lp['against']:.0%}, "
-                       f"favor {lp['favor']:.0%}, neutral {lp['neutral']:.0%}; read against/favor as "
-                       "pointers to the evidence, not verdicts")
-        top.caption_justify = "left"
+    from ..report.stance import trust_note
+
+    if (note := trust_note(report)) is not None:
+        top.caption, top.caption_justify = note, "left"
     # narrow terminals: the quoted voices stay (they are what the author's voice is not)
     fit(top, console, ["Label", "Author", "Mentions"])
     fit(mx, console, [cols[-k] for k in range(1, len(cols))])  # least-mentioned targets first

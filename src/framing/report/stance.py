@@ -56,14 +56,18 @@ def article_evidence(ms: list[MentionStance], rule: dict[str, Any]) -> tuple[flo
     suffered is no evidence against the sufferer, either way ("sanctions on Iraq"), so a patient
     mention adds 0 and dilutes the rest (a victim named five times, once in a grim sentence, is
     not read against; BASIL tune+train macro-F1 0.503 vs 0.505 leaving patients out, report
-    events 0.498 vs 0.465). Favor: the mean over all the author's mentions with
-    ``favor_weight``. (0, 0) without an unquoted mention."""
+    events 0.498 vs 0.465). A doer of harm ("U.S. sanctions", "Karstan fired missiles"; role
+    ``agent``) adds ``agent_bonus`` to its mention's share (at most 1): doing harm in the author's
+    telling is evidence of the author's stance against the doer. Favor: the mean over all the
+    author's mentions with ``favor_weight``. (0, 0) without an unquoted mention."""
     author = [m for m in ms if not m.quoted]
     if not author:
         return 0.0, 0.0
     wa, wf = rule["against_weight"], rule["favor_weight"]
+    bonus = rule.get("agent_bonus", 0.0)  # rules written before session 7 have none
     doing = [m for m in author if m.role != "patient"]
-    against = float(np.sum([wa * m.probs[0] + (1 - wa) * m.slant[0] for m in doing])) / len(author)
+    against = float(np.sum([min(wa * m.probs[0] + (1 - wa) * m.slant[0] + (bonus if m.role == "agent" else 0.0), 1.0)
+                            for m in doing])) / len(author)
     favor = float(np.mean([wf * m.probs[2] + (1 - wf) * m.slant[2] for m in author]))
     return against, favor
 
@@ -96,26 +100,38 @@ def article_label(evidence: tuple[float, float], rule: dict[str, Any]) -> str:
 
 
 @lru_cache(maxsize=1)
+def _article_config() -> dict[str, Any] | None:
+    """``models/stance_article.v1/config.json``, read once; None before it is built."""
+    import json
+
+    from ..resources import artifact
+
+    path = artifact("stance_article.v1") / "config.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def article_rule() -> dict[str, Any] | None:
+    """The shipped rule, or None before it is built."""
+    cfg = _article_config()
+    return None if cfg is None else cfg["rule"]
+
+
 def label_precision() -> dict[str, Any] | None:
     """How often each article-level author label was right on BASIL's dev events through
     ``framing batch`` (written by ``framing.train.stance_article``), or None before it is measured."""
-    import json
-
-    from ..resources import artifact
-
-    path = artifact("stance_article.v1") / "config.json"
-    return json.loads(path.read_text()).get("meta", {}).get("label_precision") if path.exists() else None
+    cfg = _article_config()
+    return None if cfg is None else cfg.get("meta", {}).get("label_precision")
 
 
-@lru_cache(maxsize=1)
-def article_rule() -> dict[str, Any] | None:
-    """The shipped rule (``models/stance_article.v1/config.json``), or None before it is built."""
-    import json
-
-    from ..resources import artifact
-
-    path = artifact("stance_article.v1") / "config.json"
-    return json.loads(path.read_text())["rule"] if path.exists() else None
+def trust_note(report: dict[str, Any]) -> str | None:
+    """The sentence the renderers print under the targets: how often each author label was right
+    (the report's ``models.scorers.stance.author_label_precision``), or None without it."""
+    lp = (((report.get("models") or {}).get("scorers") or {}).get("stance") or {}).get("author_label_precision")
+    if not isinstance(lp, dict) or not all(isinstance(lp.get(k), int | float) for k in ("against", "favor", "neutral")):
+        return None
+    return (f"How often an author label was right on BASIL dev: against {lp['against']:.0%}, "
+            f"favor {lp['favor']:.0%}, neutral {lp['neutral']:.0%}; read against/favor as pointers to "
+            "the evidence, not verdicts")
 
 
 def _evidence_sentences(ms: list[MentionStance], label: str, context: Any,
