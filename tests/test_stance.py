@@ -165,8 +165,9 @@ def test_stance_cli_seed_end_to_end() -> None:
 @pytest.mark.xfail(strict=True, reason=(
     "known miss on the fine-tuned encoder (issue 14 target): the article rule tuned on BASIL reads "
     "the against evidence from the slant head (against_weight 0) plus 0.2 for each doer of harm "
-    "(agent_bonus); over the seed's 42 U.S. mentions (15 agents) that is 0.345, under the 0.375 "
-    "threshold: neutral at -0.23, 0.16 below Iran and Iraq. Reading the stance head's P(against) "
+    "(agent_bonus); over the seed's 42 U.S. mentions (19 agents: \"U.S. imperialism\" and \"U.S. "
+    "domination\" do harm since session 8) that is 0.364, under the 0.375 threshold: neutral at "
+    "-0.25, 0.18 below Iran and Iraq. Reading the stance head's P(against) "
     "more in opinion-like articles would reach it, but BASIL reads against that (pooled "
     "0.459-0.479 vs 0.486) and the seed's loaded density (1.9 per 100 words) is inside BASIL's range"))
 def test_stance_cli_seed_united_states_reads_against() -> None:

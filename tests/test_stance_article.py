@@ -32,7 +32,14 @@ def _role(text: str, name: str) -> str:
     # the actor owns what suffers harm (a possessive, then a passive harm verb)
     ("Georgia's oil fields were bombed overnight.", "Georgia", "patient"),
     ("Georgia's troops were deployed to the border.", "Georgia", "mentioned"),
-    ("Georgia's rulers are war criminals.", "Georgia", "mentioned"),
+    # those who act for the actor doing harm: the actor does it (no passive: not the owner harmed)
+    ("Georgia's rulers are war criminals.", "Georgia", "agent"),
+    ("Georgia's army shelled the town at dawn.", "Georgia", "agent"),
+    ("Georgia's forces were attacked at dawn.", "Georgia", "patient"),
+    ("Georgia's leaders will meet in Vienna.", "Georgia", "mentioned"),
+    # domination and imperialism are harm done by their owner
+    ("Both countries are increasingly targeted by U.S. imperialism.", "U.S.", "agent"),
+    ("They turned away from U.S. domination and toward regional cooperation.", "U.S.", "agent"),
     # the owner of what befalls it suffers it; the owner of harm done does it
     ("The blockade did not lead to Georgia's collapse.", "Georgia", "patient"),
     ("Brooks did not analyse his defeat.", "his", "patient"),

@@ -160,7 +160,8 @@ HARM_STEMS = ("attack", "strike", "struck", "sanction", "bomb", "invad", "invasi
               "drone", "war", "wars", "hit", "hits", "ban", "bans", "banned", "fine", "fined", "fired",
               "slam", "lambast", "denounc", "attack", "rebuk", "scold", "mock", "ridicul", "insult",
               "smear", "deni", "deny", "reject", "veto", "cut", "cuts", "slash", "seiz", "confiscat",
-              "loot", "pirac", "abrogat", "scandal", "subpoena", "probe", "scrutin", "demand")
+              "loot", "pirac", "abrogat", "scandal", "subpoena", "probe", "scrutin", "demand",
+              "imperialis", "dominat", "hegemon", "colonialis")
 #: stems matched as whole words only (as prefixes they would catch "warm", "hitch", "bank")
 _EXACT = frozenset(["war", "wars", "hit", "hits", "ban", "bans", "banned", "cut", "cuts", "fine", "fined",
                     "shot", "sued", "suing", "harm", "harms", "harmed", "raid", "raids", "mock", "mocked"])
@@ -223,6 +224,25 @@ def _possessor_suffers(text: str, start: int, end: int) -> bool:
     return not (len(right) > k + 1 and right[k + 1] == "of")  # "Trump's defeat of Clinton": his doing
 
 
+#: who acts for an actor: "Karstan's rulers are war criminals who bomb ...", "Iran's forces attacked"
+FORCES = frozenset(["forces", "troops", "army", "military", "government", "rulers", "regime", "leaders",
+                    "police", "militia", "militias", "soldiers", "jets", "warplanes", "navy", "agents",
+                    "guards"])
+
+
+def _forces_do_harm(text: str, start: int, end: int) -> bool:
+    """The actor's possessive before those who act for it (``FORCES``), and a harm word next, past
+    auxiliaries and adverbs, or one word later: "its army shelled", "Karstan's rulers are war
+    criminals". A passive ("Iran's forces were attacked") is ``_possessor_harmed``'s, read first."""
+    right = _owned(text, start, end, 6)
+    if not right or right[0] not in FORCES:
+        return False
+    rest, k = right[1:], 0
+    while k < len(rest) and (rest[k] in _HAVE or rest[k] in _BE or rest[k].endswith("ly") or rest[k] in ("not", "also")):
+        k += 1
+    return any(_harm(w) for w in rest[k:k + 2])
+
+
 def _possessor_harmed(text: str, start: int, end: int) -> bool:
     """The actor owns what suffers harm: a possessive ("its", "Iraq's") whose noun, one or two
     words on, is the subject of a passive harm verb ("its water supply was cut off", "Iraq's
@@ -252,7 +272,9 @@ def mention_role(text: str, start: int, end: int) -> str:
       "blamed Iran", "threatens that Iraq ..."); the owner of what befalls it ("Iran's collapse",
       "his defeat", ``SUFFERED``);
     * agent: a harm word right after the actor, its possessive, or one word later ("U.S.
-      sanctions", "Trump's bellicose threats", "Iran attacked", "the U.S. has imposed");
+      sanctions", "Trump's bellicose threats", "Iran attacked", "the U.S. has imposed", "U.S.
+      domination"); those who act for it doing harm ("Karstan's rulers are war criminals",
+      ``FORCES``);
     * mentioned: anything else.
     """
     right = [m.group(0) for m in _TOKEN.finditer(text, end)][:8]
@@ -292,7 +314,9 @@ def mention_role(text: str, start: int, end: int) -> str:
     # the actor does harm: "U.S. sanctions", "Trump's bellicose threats", "Iran attacked"
     if any(_harm(w) for w in right[:2]) or (len(r) > 2 and r[0] in _HAVE and _harm(right[2])):
         return "agent"
-    return "patient" if patient else "mentioned"
+    if patient:
+        return "patient"
+    return "agent" if _forces_do_harm(text, start, end) else "mentioned"
 # ---- end role --------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
