@@ -184,6 +184,39 @@ def test_loaded_terms_on_seed_article(encoder) -> None:  # type: ignore[no-untyp
     assert not found & {"policy", "position", "crisis", "crises", "sanctions"}, sorted(found)
 
 
+@pytest.mark.model
+def test_loaded_terms_never_flag_a_word_of_a_name(encoder) -> None:  # type: ignore[no-untyped-def]
+    """Names are who the article is about: the lexicon's "harrow" is no verdict on Harrow Minerals,
+    and a place name ("Harwick") is not loaded language, while the loaded words around them and a
+    capitalised loaded term standing alone still are."""
+    texts = ["Harrow Minerals has spent the spring in shameless denial.",
+             "Two years ago, more than 4,000 people in Harwick slept in shelters or cars.",
+             "The harrowing raid was led by Nazis."]
+    named, place, alone = _run(encoder, texts)
+    assert "harrow" not in " ".join(s.text.lower() for s in named.loaded), named.loaded
+    assert any("shameless" in s.text for s in named.loaded), named.loaded
+    assert not any("Harwick" in s.text for s in place.loaded), place.loaded
+    from framing.scorers.loaded_terms import name_words, words
+
+    ws = [(s, e, n, 0.0, "loaded") for s, e, n in words(texts[2])]
+    assert [texts[2][s:e] for (s, e, *_), n in zip(ws, name_words(texts[2], ws), strict=True) if n] == ["Nazis"]
+
+
+@pytest.mark.model
+def test_loaded_terms_lie_in_its_everyday_sense_is_not_loaded(encoder) -> None:  # type: ignore[no-untyped-def]
+    """The seed's "many crises lie ahead" is the verb to be situated; "lie about" and "a lie" stay
+    loaded where the scorer flags them."""
+    texts = ["The struggle is far from over and many crises lie ahead.",
+             "Its rulers bomb sleeping children and then lie about it.",
+             "He told a lie in court."]
+    ahead, about, noun = _run(encoder, texts)
+    assert not any(s.text.lower() == "lie" for s in ahead.loaded), ahead.loaded
+    assert any(s.text.lower() == "lie" for s in about.loaded), about.loaded
+    from framing.scorers.loaded_terms import _literal_sense
+
+    assert not _literal_sense(texts[2], texts[2].index("lie"), texts[2].index("lie") + 3)
+
+
 def _cli_json(*args: str) -> dict:  # type: ignore[type-arg]
     from typer.testing import CliRunner
 

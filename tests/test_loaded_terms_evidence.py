@@ -87,7 +87,7 @@ def test_seed_loaded_terms_as_a_reader_marks_them(seed_report) -> None:  # type:
         assert term in texts, (term, sorted(texts))
     assert any("imperialists" in t for t in texts), sorted(texts)
     flagged_words = {w for t in texts for w in t.replace(",", " ").split()}
-    neutral = {"died", "diseases", "circles", "slipping", "built", "overarching", "low-flying"}
+    neutral = {"died", "diseases", "circles", "slipping", "built", "overarching", "low-flying", "lie"}
     assert not flagged_words & neutral, sorted(flagged_words & neutral)
 
 

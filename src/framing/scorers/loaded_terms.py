@@ -187,6 +187,19 @@ def word_scores(
     return out
 
 
+def name_words(text: str, wscores: Sequence[tuple[int, int, str, float, str]]) -> list[bool]:
+    """Per word of ``wscores``: is it part of a proper name? A capitalised word after the
+    sentence's first word ("families in Harwick slept"), or one next to another capitalised word
+    ("Harrow Minerals has spent"). Names are who the article is about, not loaded language: the
+    lexicon's "harrow" is no verdict on Harrow Minerals, nor the detector's reading of a place name."""
+    caps = [text[s:s + 1].isupper() for s, *_ in wscores]
+    out = []
+    for i, cap in enumerate(caps):
+        run = (i > 0 and caps[i - 1]) or (i + 1 < len(caps) and caps[i + 1])
+        out.append(cap and (i > 0 or run) and text[wscores[i][0]:wscores[i][1]] != "I")
+    return out
+
+
 def combine(
     text: str,
     matches: Sequence[Any],
@@ -208,6 +221,7 @@ def combine(
     cands: list[tuple[int, int, str, float, str, bool]] = []
     weak: list[tuple[int, int, str, float, str]] = []  # known loaded terms below the bar
     covered: set[int] = set()
+    named = name_words(text, wscores)
     for m in matches:
         cat, w = m.entry.category, m.entry.weight
         if cat in EPISTEMIC_CATEGORIES:
@@ -220,9 +234,10 @@ def combine(
         else:
             score = mix * w + (1 - mix) * det
             source = "both" if det >= threshold else "lexicon"
-        for i, (s, e, *_rest) in enumerate(wscores):
-            if s >= m.start and e <= m.end:
-                covered.add(i)
+        inside = [i for i, (s, e, *_rest) in enumerate(wscores) if s >= m.start and e <= m.end]
+        covered.update(inside)
+        if not m.entry.user and (_part_of_name(inside, named) or _literal_sense(text, m.start, m.end)):
+            continue  # "Harrow" of "Harrow Minerals"; "crises lie ahead"
         if m.entry.user:  # the user asked for this term: report it unless weight is 0
             if w > 0:
                 cands.append((m.start, m.end, cat, max(score, w), source, True))
@@ -231,7 +246,7 @@ def combine(
         elif w > 0 and cat in LOADED_CATEGORIES:
             weak.append((m.start, m.end, cat, score, source))
     for i, (s, e, norm, sc, cat) in enumerate(wscores):
-        if i in covered or norm in _EDGE_STOP:
+        if i in covered or norm in _EDGE_STOP or named[i]:
             continue
         if evidence is not None:
             sc = evidence.adjust(norm, sc)
@@ -254,6 +269,41 @@ def combine(
         merged.append(c)
     spans = [c[:5] for c in merged if c[5]]
     return join_listed(text, spans, weak)
+
+
+#: Lexicon words with an everyday sense the next word gives away: "lies" (falsehoods) is loaded,
+#: "many crises lie ahead" (to be situated) is not.
+LITERAL_BEFORE: dict[str, frozenset[str]] = {
+    "lie": frozenset(["ahead", "behind", "beneath", "within", "dormant", "idle", "low", "in", "at", "on",
+                      "there", "here", "elsewhere", "outside", "beyond", "between", "along", "across", "near"]),
+}
+
+
+_NOUN_BEFORE = frozenset(["a", "the", "that", "this", "another", "big", "outright", "blatant", "such", "his",
+                          "her", "their", "its", "our", "your", "my"])
+
+
+def _literal_sense(text: str, start: int, end: int) -> bool:
+    """A one-word lexicon match in its everyday sense (``LITERAL_BEFORE``): the word is followed by
+    one of the words that mark that sense."""
+    ws = words(text[start:end])
+    if len(ws) != 1 or ws[0][2] not in LITERAL_BEFORE:
+        return False
+    prev = words(text[max(0, start - 24):start])
+    if prev and prev[-1][2] in _NOUN_BEFORE:  # "told a lie in court": the noun
+        return False
+    nxt = words(text[end:end + 24])
+    return bool(nxt) and text[end:end + 1] == " " and nxt[0][2] in LITERAL_BEFORE[ws[0][2]]
+
+
+def _part_of_name(inside: list[int], named: list[bool]) -> bool:
+    """A lexicon match whose words are all name words and that leaves a name word beside it
+    uncovered: one word of a longer name ("Harrow" in "Harrow Minerals"), not a capitalised
+    loaded term on its own ("Nazis") or a whole capitalised term ("Deep State")."""
+    if not inside or not all(named[i] for i in inside):
+        return False
+    lo, hi = inside[0], inside[-1]
+    return (lo > 0 and named[lo - 1]) or (hi + 1 < len(named) and named[hi + 1])
 
 
 def join_listed(text: str, spans: list[tuple[int, int, str, float, str]],
