@@ -243,3 +243,48 @@ def test_stance_report_says_how_often_each_author_label_was_right() -> None:
     console = Console(width=120, record=True)
     console.print(stance_panel(rep, console))
     assert "How often an author label" not in console.export_text()
+
+
+def test_near_label_names_the_threshold_a_neutral_reading_just_misses() -> None:
+    from framing.report.stance import THRESHOLD_STEP, near_label
+
+    rule = {"against": 0.375, "favor": 0.275}
+    assert near_label((0.375 - THRESHOLD_STEP, 0.1), rule) == "against"
+    assert near_label((0.375 - THRESHOLD_STEP - 0.001, 0.1), rule) is None
+    assert near_label((0.40, 0.1), rule) is None  # against already: nothing is near
+    assert near_label((0.2, 0.26), rule) == "favor"
+    assert near_label((0.36, 0.27), rule) == "favor"  # both near: the closer one
+
+
+def test_stance_author_label_can_be_checked_from_its_evidence() -> None:
+    """Schema 1.6: an aggregated unit's author block carries the against and favor evidence the
+    label is decided on, and the report the thresholds, so a reader (or a script) can see how
+    close a reading is; the seed's United States is neutral but near against, the targets table
+    says so, and Iran and Iraq are near nothing."""
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from framing.render.html import render_html
+    from framing.render.table import stance_panel
+    from framing.report.stance import article_label
+
+    seed = Path(__file__).resolve().parents[1] / "seeds" / "000_2cd8e75922315d1a.txt"
+    rep = _cli_json([str(seed), "--scorers", "stance"])
+    th = rep["models"]["scorers"]["stance"]["author_thresholds"]
+    rule = {"against": th["against"], "favor": th["favor"]}
+    for level in [t["stance"] for t in rep["targets"]] + [d for s in rep["sections"] for d in s["stance"]]:
+        a = level["author"]
+        if "against_evidence" in a:  # the article rule read it (two or more sentences)
+            assert a["label"] == article_label((a["against_evidence"], a["favor_evidence"]), rule), a
+            assert a["near"] is None or a["label"] == "neutral", a
+    targets = {t["name"]: t["stance"]["author"] for t in rep["targets"]}
+    us = targets["United States"]
+    assert us["label"] == "neutral" and us["near"] == "against", us
+    assert th["against"] - th["near"] <= us["against_evidence"] < th["against"], (us, th)
+    assert targets["Iran"]["near"] is None and targets["Iraq"]["near"] is None
+    console = Console(width=140, record=True)
+    console.print(stance_panel(rep, console))
+    text = console.export_text()
+    assert "neutral, near against" in text and f"reaches {th['against']:.3g}" in text
+    assert "near against" in render_html(rep)

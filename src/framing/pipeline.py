@@ -90,10 +90,12 @@ class Pipeline:
     def provenance(self) -> dict[str, Any]:
         scorers: dict[str, dict[str, Any]] = {s.name: {"version": s.version} for s in self.scorers}
         if "stance" in scorers:
-            from .report.stance import label_precision
+            from .report.stance import label_precision, thresholds
 
             if (lp := label_precision()) is not None:  # how far to trust the author labels (1.4)
                 scorers["stance"]["author_label_precision"] = lp
+            if (th := thresholds()) is not None:  # what the author labels are decided on (1.6)
+                scorers["stance"]["author_thresholds"] = th
         return {"framing": __version__, "encoder": self.encoder.name, "scorers": scorers}
 
     # -- public API -------------------------------------------------------------------------

@@ -677,7 +677,10 @@ _KNOWN = {"schema", "schema_version", "framing", "id", "source", "models", "titl
 def _voice_cell(b: Any) -> str:
     if not isinstance(b, dict) or not b.get("mentions"):
         return "–"
-    cell = f'{_fmt(_score(b))} {_label(b.get("label"))} <span class=muted>×{_e(b["mentions"])}</span>'
+    near = b.get("near") if b.get("label") == "neutral" and b.get("near") in ("against", "favor") else None
+    cell = (f'{_fmt(_score(b))} {_label(b.get("label"))}'
+            + (f' <span class=muted>near {_e(near)}</span>' if near else "")
+            + f' <span class=muted>×{_e(b["mentions"])}</span>')
     speakers = [sp for sp in _unwrap_list(b.get("speakers")) if sp.get("speaker")][:3]
     if speakers:
         cell += "<br>" + "<br>".join(f'<span class=muted>{_e(sp["speaker"])}</span> {_fmt(_score(sp))}'
@@ -744,9 +747,10 @@ def _extras(report: Report) -> str:
             continue
         hid = f"h-x-{_slug(key)}"
         if key == "targets":
-            from ..report.stance import trust_note
+            from ..report.stance import threshold_note, trust_note
 
-            content = _targets_table(value, trust_note(report)) or _generic(value)
+            notes = [n for n in (threshold_note(report), trust_note(report)) if n]
+            content = _targets_table(value, ". ".join(notes) or None) or _generic(value)
         else:
             content = _generic(value)
         title = _e(key.replace("_", " ").capitalize())

@@ -224,6 +224,16 @@ def _stance_cell(d: dict[str, Any] | None, with_bar: bool = True) -> Text:
     return t
 
 
+def _label_cell(st: dict[str, Any]) -> Text:
+    """The label, and for a neutral author reading within a threshold step of against or favor
+    (``author.near``, schema 1.6) that near miss: "neutral, near against"."""
+    t = Text(st["label"])
+    near = (st.get("author") or {}).get("near") if st["label"] == "neutral" else None
+    if near in ("against", "favor"):
+        t.append(f", near {near}", style="dim " + {"against": "red", "favor": "green"}[near])
+    return t
+
+
 def stance_panel(report: Report, console: Console) -> RenderableType | None:
     """Top targets with article stance (all / author / quoted voices) and a section matrix."""
     targets = [t for t in report.get("targets", []) if t.get("stance")]
@@ -244,7 +254,7 @@ def stance_panel(report: Report, console: Console) -> RenderableType | None:
         qcell = _stance_cell(q, with_bar=False)
         if who:
             qcell.append(f" ({who})", style="dim")
-        top.add_row(t["name"], str(st["mentions"]), _stance_cell(st), st["label"],
+        top.add_row(t["name"], str(st["mentions"]), _stance_cell(st), _label_cell(st),
                     _stance_cell(st.get("author"), with_bar=False), qcell)
     cols = [t["name"] for t in targets[:STANCE_MATRIX_TOP]]
     mx = Table(title="Stance by section (author's voice; · = not mentioned)", box=box.SIMPLE,
@@ -257,10 +267,11 @@ def stance_panel(report: Report, console: Console) -> RenderableType | None:
         by = {d["target"]: d.get("author") for d in sec.get("stance", [])}
         mx.add_row(str(sec["index"] + 1), _heading(sec),
                    *[_stance_cell(by.get(n), with_bar=False) for n in cols])
-    from ..report.stance import trust_note
+    from ..report.stance import threshold_note, trust_note
 
-    if (note := trust_note(report)) is not None:
-        top.caption, top.caption_justify = note, "left"
+    notes = [n for n in (threshold_note(report), trust_note(report)) if n]
+    if notes:
+        top.caption, top.caption_justify = ". ".join(notes), "left"
     # narrow terminals: the quoted voices stay (they are what the author's voice is not)
     fit(top, console, ["Label", "Author", "Mentions"])
     fit(mx, console, [cols[-k] for k in range(1, len(cols))])  # least-mentioned targets first

@@ -98,7 +98,8 @@ class StanceEntry:
     score: float = doc("[-1, 1], against to favor")
     label: str = doc("against | neutral | favor")
     mentions: int = doc("mentions in the unit")
-    extra: Mapping[str, JSON] = flat("author and quoted voices, mean, roles, evidence, spans (sentences)")
+    extra: Mapping[str, JSON] = flat("author and quoted voices, mean, roles, evidence, spans (sentences); the "
+                                     "author voice of a unit also against_evidence, favor_evidence, near (1.6)")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

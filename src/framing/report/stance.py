@@ -88,6 +88,23 @@ def author_score(m: MentionStance, rule: dict[str, Any]) -> float | None:
     return None if m.quoted else article_score([m], rule)
 
 
+#: The step of the threshold grid the article rule is tuned on (``framing.train.stance_article``):
+#: evidence within one step under a threshold is as close to it as the tuning can tell apart
+#: (the chosen against threshold moved between neighbouring steps across refits).
+THRESHOLD_STEP = 0.025
+
+
+def near_label(evidence: tuple[float, float], rule: dict[str, Any]) -> str | None:
+    """For a neutral reading, the label whose threshold the evidence misses by at most
+    ``THRESHOLD_STEP`` ("neutral, near against"), the closer one where both are; None otherwise,
+    and for a reading that is already against or favor."""
+    if article_label(evidence, rule) != "neutral":
+        return None
+    gaps = {"against": rule["against"] - evidence[0], "favor": rule["favor"] - evidence[1]}
+    near = [k for k, g in sorted(gaps.items(), key=lambda kv: kv[1]) if g <= THRESHOLD_STEP + 1e-9]
+    return near[0] if near else None
+
+
 def article_label(evidence: tuple[float, float], rule: dict[str, Any]) -> str:
     """against when the against evidence reaches its threshold and beats the favor evidence's
     margin over its own; favor when the favor evidence reaches its threshold; else neutral."""
@@ -116,6 +133,14 @@ def article_rule() -> dict[str, Any] | None:
     return None if cfg is None else cfg["rule"]
 
 
+def thresholds() -> dict[str, float] | None:
+    """The shipped rule's thresholds on the against and favor evidence, and the step within which
+    a neutral reading is reported as near one (schema 1.6), or None before the rule is built."""
+    rule = article_rule()
+    return None if rule is None else {"against": float(rule["against"]), "favor": float(rule["favor"]),
+                                      "near": THRESHOLD_STEP}
+
+
 def label_precision() -> dict[str, Any] | None:
     """How often each article-level author label was right on BASIL's dev events through
     ``framing batch`` (written by ``framing.train.stance_article``), or None before it is measured."""
@@ -132,6 +157,16 @@ def trust_note(report: dict[str, Any]) -> str | None:
     return (f"How often an author label was right on BASIL dev: against {lp['against']:.0%}, "
             f"favor {lp['favor']:.0%}, neutral {lp['neutral']:.0%}; read against/favor as pointers to "
             "the evidence, not verdicts")
+
+
+def threshold_note(report: dict[str, Any]) -> str | None:
+    """The sentence the renderers print under the targets on how an author label is decided (the
+    report's ``models.scorers.stance.author_thresholds``), or None without them."""
+    th = (((report.get("models") or {}).get("scorers") or {}).get("stance") or {}).get("author_thresholds")
+    if not isinstance(th, dict) or not all(isinstance(th.get(k), int | float) for k in ("against", "favor", "near")):
+        return None
+    return (f"An author label is against when the against evidence reaches {th['against']:.3g}, favor when "
+            f"the favor evidence reaches {th['favor']:.3g}; near: a neutral reading within {th['near']:.3g} of one")
 
 
 def _evidence_sentences(ms: list[MentionStance], label: str, context: Any,
@@ -172,11 +207,16 @@ def _article_block(ms: list[MentionStance], context: Any) -> dict[str, Any] | No
     if not uses_article_rule(ms, [bisect.bisect_right(starts, m.start) for m in ms]):
         return None
     score = article_score(ms, rule)
-    label = article_label(article_evidence(ms, rule), rule)
+    evidence = article_evidence(ms, rule)
+    label = article_label(evidence, rule)
     author = [m for m in ms if not m.quoted]
     return {"score": score, "label": label, "mentions": len(author),
             "mean": float(np.mean([m.score for m in author])) if author else 0.0,
             "roles": {r: sum(m.role == r for m in author) for r in ROLES},
+            # what the label is decided on (schema 1.6): each side's evidence against the rule's
+            # thresholds (models.scorers.stance.author_thresholds), and a neutral reading's near miss
+            "against_evidence": round(evidence[0], 4), "favor_evidence": round(evidence[1], 4),
+            "near": near_label(evidence, rule),
             "evidence": _evidence_sentences(ms, label, context, rule) if context is not None else []}
 # ---- end article stance ----------------------------------------------------------------------
 

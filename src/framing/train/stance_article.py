@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from ..report.stance import _block, article_evidence, article_label, uses_article_rule
+from ..report.stance import THRESHOLD_STEP, _block, article_evidence, article_label, uses_article_rule
 from ..scorers.stance import LABELS, MentionStance, mention_role
 from .features import cache_root, encoder_name
 
@@ -52,8 +52,8 @@ AGAINST_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 FAVOR_WEIGHTS = (0.0, 0.5, 1.0)
 #: what a doer of harm (role ``agent``) adds to its mention's share of the against evidence
 AGENT_BONUSES = (0.0, 0.1, 0.2, 0.3)
-AGAINST = tuple(round(x, 3) for x in np.arange(0.1, 0.801, 0.025))
-FAVOR = tuple(round(x, 3) for x in np.arange(0.1, 0.901, 0.025))
+AGAINST = tuple(round(x, 3) for x in np.arange(0.1, 0.801, THRESHOLD_STEP))
+FAVOR = tuple(round(x, 3) for x in np.arange(0.1, 0.901, THRESHOLD_STEP))
 #: threshold grid steps on each side of a weighting's optimum that its plateau averages (``tune_rule``)
 PLATEAU = 1
 
@@ -211,7 +211,7 @@ def _middle(values: list[float]) -> float:
     """The middle of the longest run of consecutive grid values (the widest margin)."""
     runs: list[list[float]] = []
     for v in sorted(values):
-        if runs and abs(v - runs[-1][-1] - 0.025) < 1e-6:
+        if runs and abs(v - runs[-1][-1] - THRESHOLD_STEP) < 1e-6:
             runs[-1].append(v)
         else:
             runs.append([v])
