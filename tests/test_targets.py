@@ -210,6 +210,21 @@ def test_targets_no_bare_title_among_the_actors() -> None:
     assert "Councillor Dean Whitby" in ts.get("Dean Whitby").aliases
 
 
+@pytest.mark.model
+def test_targets_no_word_of_a_law_among_the_actors() -> None:
+    """The NER head types "Water" ORG + "Protection Act" LAW apart; the first word of a law's name
+    is no actor (BASIL/PTC dev lost 11 such names: "Defense", "Religious", "Fourth", ...)."""
+    from framing.load import load_text
+    from framing.pipeline import Pipeline
+    from framing.targets import _titles_joined
+
+    text = "The villagers of Dalby have filed a lawsuit under the Water Protection Act."
+    w, p = text.index("Water"), text.index("Protection")
+    assert _titles_joined(text, [(w, w + 5, "ORG"), (p, p + 14, "LAW")]) == [(w, p + 14, "LAW")]
+    ts = Pipeline(["stance"]).score(load_text(text + " Dalby wants the dam closed.", "x", "txt")).targets
+    assert ts.get("Water") is None and ts.get("Dalby") is not None
+
+
 def test_targets_the_president_is_the_person_last_named_with_that_title() -> None:
     a = _article("President Barack Obama spoke in Ohio on Monday. The president said the law works.\n"
                  "Former President Bill Clinton joined the rally. Later the president praised workers.\n"

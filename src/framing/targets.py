@@ -637,12 +637,17 @@ def _titles_joined(text: str, ents: Sequence[tuple[int, int, str]]) -> list[tupl
     """The NER head's entities with a bare title it typed apart joined to the person after it
     ("Councillor" ORG + "Dean Whitby" PERSON -> "Councillor Dean Whitby" PERSON; "Special" +
     untagged "Counsel" + "Robert Mueller" too): a title alone is no actor, and before a name it is
-    the name's title (an alias, gender evidence)."""
+    the name's title (an alias, gender evidence). A capitalised entity right before a LAW joins it."""
     out: list[tuple[int, int, str]] = []
     for es, ee, typ in sorted(ents):
         if (out and typ == "PERSON" and all(w in TITLE_WORDS for w in text[out[-1][1]:es].split())
                 and all(w in TITLE_WORDS for w in text[out[-1][0]:out[-1][1]].split())):
             out[-1] = (out[-1][0], ee, "PERSON")
+            continue
+        if out and typ == "LAW" and text[out[-1][1]:es] == " " and text[out[-1][0]:out[-1][0] + 1].isupper():
+            # "Water" ORG + "Protection Act" LAW: one law's name the head typed apart; its first
+            # word is no actor ("Water" was a target of its own)
+            out[-1] = (out[-1][0], ee, "LAW")
             continue
         out.append((es, ee, typ))
     return out
