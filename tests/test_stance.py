@@ -162,15 +162,11 @@ def test_stance_cli_seed_end_to_end() -> None:
     assert span["start"] >= para["start"]  # article offsets
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known miss on the fine-tuned encoder (issue 14 target): the article rule tuned on BASIL reads "
-    "the against evidence from the slant head (against_weight 0) plus 0.2 for each doer of harm "
-    "(agent_bonus); over the seed's 42 U.S. mentions (19 agents: \"U.S. imperialism\" and \"U.S. "
-    "domination\" do harm since session 8) that is 0.364, under the 0.375 threshold: neutral at "
-    "-0.25, 0.18 below Iran and Iraq. Reading the stance head's P(against) "
-    "more in opinion-like articles would reach it, but BASIL reads against that (pooled "
-    "0.459-0.479 vs 0.486) and the seed's loaded density (1.9 per 100 words) is inside BASIL's range"))
 def test_stance_cli_seed_united_states_reads_against() -> None:
+    """Issue 14's seed target. Met since session 8: 70 more BASIL mentions ("the president" of a
+    user's target under a title) moved the rule's plateau to agent_bonus 0.3 and against 0.4; the
+    U.S. (19 doers of harm among 42 author mentions) reads against evidence 0.41, one step from
+    the threshold (the report says how close: against_evidence, author_thresholds)."""
     from pathlib import Path
 
     seed = Path(__file__).resolve().parents[1] / "seeds" / "000_2cd8e75922315d1a.txt"
@@ -259,8 +255,8 @@ def test_near_label_names_the_threshold_a_neutral_reading_just_misses() -> None:
 def test_stance_author_label_can_be_checked_from_its_evidence() -> None:
     """Schema 1.6: an aggregated unit's author block carries the against and favor evidence the
     label is decided on, and the report the thresholds, so a reader (or a script) can see how
-    close a reading is; the seed's United States is neutral but near against, the targets table
-    says so, and Iran and Iraq are near nothing."""
+    close a reading is; a neutral reading near a threshold says so in the targets table and the
+    HTML report, and Iran and Iraq are near nothing."""
     from pathlib import Path
 
     from rich.console import Console
@@ -280,9 +276,12 @@ def test_stance_author_label_can_be_checked_from_its_evidence() -> None:
             assert a["near"] is None or a["label"] == "neutral", a
     targets = {t["name"]: t["stance"]["author"] for t in rep["targets"]}
     us = targets["United States"]
-    assert us["label"] == "neutral" and us["near"] == "against", us
-    assert th["against"] - th["near"] <= us["against_evidence"] < th["against"], (us, th)
+    assert us["label"] == "against" and us["near"] is None and us["against_evidence"] >= th["against"], us
     assert targets["Iran"]["near"] is None and targets["Iraq"]["near"] is None
+    # the renderers read the report: a neutral reading one step under the against threshold
+    us.update(label="neutral", near="against", against_evidence=th["against"] - th["near"])
+    us_top = next(t for t in rep["targets"] if t["name"] == "United States")["stance"]
+    us_top["label"] = "neutral"
     console = Console(width=140, record=True)
     console.print(stance_panel(rep, console))
     text = console.export_text()

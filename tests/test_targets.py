@@ -211,6 +211,28 @@ def test_targets_no_bare_title_among_the_actors() -> None:
 
 
 @pytest.mark.model
+def test_targets_a_users_target_under_a_title_holds_its_role_and_leaves_no_bare_title() -> None:
+    """A user's (or the gazetteer's) name matched under a title establishes the role noun as a
+    found candidate does ("President Donald Trump ... The president said"; BASIL: 70 more
+    main-entity mentions, 22 of them Obama's "the president"), and the title left beside the
+    matched name is no actor ("FBI Director James Comey" gave a target "Director")."""
+    from framing.pipeline import Pipeline
+
+    text = ("President Donald Trump fired FBI Director James Comey on Tuesday.\n\n"
+            "The president said Comey had lost the confidence of the bureau.\n\n"
+            "Former President Barack Obama stayed silent. The president later defended the decision.")
+    ts = Pipeline(["stance"]).score(load_text(text, "t.txt", "txt"),
+                                    {"Donald Trump": [], "James Comey": [], "Barack Obama": []}).targets
+    assert ts.get("Director") is None
+    assert ts.get("Donald Trump").mentions == 3, ts.get("Donald Trump")  # a former president holds no role
+    from framing.targets import _roles_before
+
+    assert _roles_before("the bloc of Gov. Rick Perry", len("the bloc of Gov. ")) == ["governor"]
+    assert _roles_before("former Gov. Rick Perry", len("former Gov. ")) == []
+    assert _roles_before("Agov. Rick Perry", len("Agov. ")) == []
+
+
+@pytest.mark.model
 def test_targets_no_word_of_a_law_among_the_actors() -> None:
     """The NER head types "Water" ORG + "Protection Act" LAW apart; the first word of a law's name
     is no actor (BASIL/PTC dev lost 11 such names: "Defense", "Religious", "Fourth", ...)."""

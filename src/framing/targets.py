@@ -613,6 +613,8 @@ def _candidates(unit: int, text: str, gaz: re.Pattern[str],
                         continue
                     if typ == "NORP" and not text[a:b].endswith("s"):
                         continue  # "Republican lawmakers": an adjective, not an actor
+                    if _titles_a_hit(text, mtext, a, b):
+                        continue
                     c = _make_cand(unit, text, a, b, typ, _is_sentence_start(text, a))
                     if c is not None:
                         strong.append(c)
@@ -627,10 +629,20 @@ def _candidates(unit: int, text: str, gaz: re.Pattern[str],
         span = text[s:e]
         if glued and " " not in span and not _TITLE_RE.match(span + " "):
             continue
+        if _titles_a_hit(text, mtext, s, e):
+            continue
         c = _make_cand(unit, text, s, e, None, _is_sentence_start(text, s))
         if c is not None:
             weak.append(c)
     return gaz_hits, strong, weak
+
+
+def _titles_a_hit(text: str, masked: str, s: int, e: int) -> bool:
+    """Title words only, right before a gazetteer or user-target hit: the title of that name
+    ("FBI Director James Comey" where James Comey is the user's target leaves "Director"), no
+    actor of its own."""
+    words = text[s:e].split()
+    return bool(words) and all(w in TITLE_WORDS for w in words) and masked[e:e + 2] == " #"
 
 
 def _titles_joined(text: str, ents: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -992,15 +1004,17 @@ def find_targets(article: Article, user_targets: Mapping[str, Sequence[str]] | A
     # mentions per unit: (start, end, canonical, plural)
     per_unit: dict[int, list[tuple[int, int, str, bool]]] = defaultdict(list)
     seen_forms: dict[str, set[str]] = defaultdict(set)
+    # holders of "the <noun>": (sentence, start, noun, name) of each mention of a person under a
+    # title (``_roles_of``, ``_roles_before``) and of an organisation by its name (``_org_nouns``)
+    holders: list[tuple[int, int, str, str]] = []
     for u, hits in gaz_hits.items():
         for s, e, form in hits:
             sf = table[form]
             name = link.get(form) or link.get(sf.canonical, sf.canonical)
             per_unit[u].append((s, e, name, sf.plural))
             seen_forms[name].add(form)
-    # holders of "the <noun>": (sentence, start, noun, name) of each mention of a person under a
-    # title (``_roles_of``) and of an organisation by its name (``_org_nouns``)
-    holders: list[tuple[int, int, str, str]] = []
+            if u >= 0:
+                holders.extend((u, s, role, name) for role in _roles_before(texts[u], s))
     for c, name in zip(kept, names, strict=True):
         name = table[name].canonical if name in table else name
         per_unit[c.sent].append((c.start, c.end, name, False))
@@ -1106,10 +1120,30 @@ def _roles_of(c: _Cand, text: str) -> list[str]:
     ("former President Bill Clinton") establishes none: "the president" is someone else."""
     title = c.full[: len(c.full) - len(c.form)].strip()
     fs = c.start - (len(c.full) - len(c.form))
-    if re.search(r"\b(?:former|ex-|then-|late)\s+(?:[A-Z][\w.]*\s+){0,2}$", text[max(fs - 40, 0):fs],
-                 re.IGNORECASE):  # "former Arkansas Gov. Mike Huckabee"
+    if _former(text, fs):
         return []
     return [r for r, ts in ROLE_NOUNS.items() if title in ts]
+
+
+def _former(text: str, title_start: int) -> bool:
+    """A former holder: "former Arkansas Gov. Mike Huckabee", "ex-", "then-", "the late"."""
+    return re.search(r"\b(?:former|ex-|then-|late)\s+(?:[A-Z][\w.]*\s+){0,2}$",
+                     text[max(title_start - 40, 0):title_start], re.IGNORECASE) is not None
+
+
+#: every role title, longest first (``_roles_before``)
+_ROLE_TITLES = sorted({t for ts in ROLE_NOUNS.values() for t in ts}, key=len, reverse=True)
+
+
+def _roles_before(text: str, start: int) -> list[str]:
+    """The role nouns of the title right before a name the gazetteer or a user target matched
+    ("President Donald Trump" where "Donald Trump" is the user's target): what ``_roles_of`` reads
+    from a titled candidate, for a name no candidate carries."""
+    for t in _ROLE_TITLES:
+        ts = start - len(t) - 1
+        if ts >= 0 and text[ts:start] == t + " " and (ts == 0 or not text[ts - 1].isalnum()):
+            return [] if _former(text, ts) else [r for r, v in ROLE_NOUNS.items() if t in v]
+    return []
 
 
 def _org_nouns(name: str, kinds: Mapping[str, str], user: Mapping[str, Any], text: str) -> list[str]:
