@@ -147,6 +147,38 @@ def test_align_targets_merges_aliases_case_insensitively() -> None:
     assert next(x for x in groups if x["name"] == "Iran")["mentions"] == [2, 0, 0]
 
 
+def test_align_targets_merges_author_evidence_under_the_reports_own_rule() -> None:
+    """Two targets of one article aligned to one actor ("Obama", "Barack Obama"): where the
+    report carries the article rule's evidence and thresholds (schema 1.6), the merged label is
+    that rule's on the mention-weighted evidence, not a band on the score; older reports keep
+    the band."""
+    from framing.report.stance import article_label
+
+    th = {"against": 0.4, "favor": 0.275, "near": 0.025}
+
+    def block(score: float, a: float, f: float, m: int) -> dict:
+        author = {"score": score, "label": article_label((a, f), th), "mentions": m,
+                  "against_evidence": a, "favor_evidence": f}
+        return {"score": score, "label": author["label"], "mentions": m, "author": author}
+
+    rep = {"title": "a", "summary": {"words": 100}, "sections": [],
+           "models": {"scorers": {"stance": {"author_thresholds": th}}},
+           "targets": [{"name": "Obama", "aliases": ["Barack Obama"], "mentions": 3, "stance": block(-0.3, 0.45, 0.15, 3)},
+                       {"name": "Barack Obama", "aliases": [], "mentions": 1, "stance": block(0.0, 0.2, 0.2, 1)}]}
+    other = _rep("b", [("Barack Obama", [], 2, 0.0)])
+    g = next(x for x in align_targets([rep, other]) if x["name"] in ("Obama", "Barack Obama"))
+    # pooled against evidence (3 * 0.45 + 0.2) / 4 = 0.3875 < 0.4: neutral, though the
+    # mention-weighted score (-0.225) is past the old band's -0.1
+    assert g["stance"][0]["label"] == "neutral" and g["stance"][0]["score"] == pytest.approx(-0.225)
+    rep["targets"][1]["stance"] = block(-0.2, 0.5, 0.1, 1)  # (1.35 + 0.5) / 4 = 0.4625: against
+    g = next(x for x in align_targets([rep, other]) if x["name"] in ("Obama", "Barack Obama"))
+    assert g["stance"][0]["label"] == "against"
+    del rep["models"]  # an older report: the band on the score
+    rep["targets"][1]["stance"] = block(0.0, 0.2, 0.2, 1)
+    g = next(x for x in align_targets([rep, other]) if x["name"] in ("Obama", "Barack Obama"))
+    assert g["stance"][0]["label"] == "against"
+
+
 def test_compare_emphasis_and_omission_of_a_target() -> None:
     reps = [_rep("a", [("Iran", [], 6, -0.5)]), _rep("b", [("Iraq", [], 3, 0.0)])]
     c = compare(reps)

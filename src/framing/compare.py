@@ -134,8 +134,15 @@ def _targets_of(report: Report) -> list[dict[str, Any]]:
     return out
 
 
-def _merge_stance(blocks: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """Mention-weighted stance of one actor in one article (several targets may align to it)."""
+def _merge_stance(blocks: list[dict[str, Any]], thresholds: dict[str, Any] | None = None
+                  ) -> dict[str, Any] | None:
+    """Mention-weighted stance of one actor in one article (several targets may align to it).
+
+    Where every block carries the article rule's evidence (schema 1.6) and the report its
+    thresholds, the merged label is the article rule's own on the pooled evidence (each side's
+    evidence is a mean over the author's mentions, so the mention-weighted mean is exact): the
+    label ``framing analyze`` would give the actor read as one target. Older reports: a band of
+    +-0.1 on the mention-weighted score."""
     blocks = [b for b in blocks if b and b.get("mentions")]
     if not blocks:
         return None
@@ -149,7 +156,23 @@ def _merge_stance(blocks: list[dict[str, Any]]) -> dict[str, Any] | None:
           if isinstance(b.get("author"), dict) and b["author"].get("mentions")]
     author = sum((_score(a) or 0.0) * m for a, m in au) / sum(m for _, m in au) if au else None
     label = "against" if score <= -0.1 else "favor" if score >= 0.1 else "neutral"
+    if thresholds and au and len(au) == len(blocks) and all(
+            isinstance(a.get("against_evidence"), int | float) and isinstance(a.get("favor_evidence"), int | float)
+            for a, _ in au):
+        from .report.stance import article_label
+
+        m = sum(w for _, w in au)
+        evidence = (sum(a["against_evidence"] * w for a, w in au) / m, sum(a["favor_evidence"] * w for a, w in au) / m)
+        label = article_label(evidence, thresholds)
     return {"score": score, "label": label, "mentions": n, "author": author}
+
+
+def _author_thresholds(report: Report) -> dict[str, Any] | None:
+    """The article rule's thresholds the report was written with (schema 1.6), or None."""
+    from .report.stance import stance_provenance
+
+    th = stance_provenance(report).get("author_thresholds")
+    return th if isinstance(th, dict) and all(isinstance(th.get(k), int | float) for k in ("against", "favor")) else None
 
 
 def align_targets(reports: Sequence[Report]) -> list[dict[str, Any]]:
@@ -199,7 +222,7 @@ def align_targets(reports: Sequence[Report]) -> list[dict[str, Any]]:
         out.append({
             "name": name, "aliases": aliases, "mentions": mentions,
             "per_1000_words": [1000.0 * m / w for m, w in zip(mentions, words, strict=True)],
-            "stance": [_merge_stance(b) for b in blocks],
+            "stance": [_merge_stance(b, _author_thresholds(r)) for b, r in zip(blocks, reports, strict=True)],
             "kind": Counter(nodes[i][1].get("kind") for i in members).most_common(1)[0][0],
         })
     out.sort(key=lambda g: (-sum(g["mentions"]), -sum(1 for m in g["mentions"] if m), g["name"]))

@@ -148,7 +148,7 @@ def label_precision() -> dict[str, Any] | None:
     return None if cfg is None else cfg.get("meta", {}).get("label_precision")
 
 
-def _stance_provenance(report: dict[str, Any]) -> dict[str, Any]:
+def stance_provenance(report: dict[str, Any]) -> dict[str, Any]:
     """The report's ``models.scorers.stance`` ({} where absent)."""
     got = ((report.get("models") or {}).get("scorers") or {}).get("stance")
     return got if isinstance(got, dict) else {}
@@ -157,7 +157,7 @@ def _stance_provenance(report: dict[str, Any]) -> dict[str, Any]:
 def trust_note(report: dict[str, Any]) -> str | None:
     """The sentence the renderers print under the targets: how often each author label was right
     (the report's ``models.scorers.stance.author_label_precision``), or None without it."""
-    lp = _stance_provenance(report).get("author_label_precision")
+    lp = stance_provenance(report).get("author_label_precision")
     if not isinstance(lp, dict) or not all(isinstance(lp.get(k), int | float) for k in ("against", "favor", "neutral")):
         return None
     return (f"How often an author label was right on BASIL dev: against {lp['against']:.0%}, "
@@ -168,7 +168,7 @@ def trust_note(report: dict[str, Any]) -> str | None:
 def threshold_note(report: dict[str, Any]) -> str | None:
     """The sentence the renderers print under the targets on how an author label is decided (the
     report's ``models.scorers.stance.author_thresholds``), or None without them."""
-    th = _stance_provenance(report).get("author_thresholds")
+    th = stance_provenance(report).get("author_thresholds")
     if not isinstance(th, dict) or not all(isinstance(th.get(k), int | float) for k in ("against", "favor", "near")):
         return None
     return (f"An author label is against when the against evidence reaches {th['against']:.3g}, favor when "
