@@ -159,10 +159,10 @@ def read_records(stream: IO[str] | IO[bytes] | Iterable[str | bytes],
 
 def open_records(spec: str) -> Iterator[Item]:
     """Records from ``-`` (stdin) or a JSONL file."""
-    if spec == "-":
-        from .load import stdin_bytes
+    import sys
 
-        yield from read_records(stdin_bytes(), "<stdin>")
+    if spec == "-":
+        yield from read_records(getattr(sys.stdin, "buffer", sys.stdin), "<stdin>")
         return
     try:
         fh = open(spec, "rb")  # noqa: SIM115 - closed below

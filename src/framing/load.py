@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import io
-import os
 import re
-import select
-import signal
 import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
 
 from .errors import InputError
 
@@ -30,73 +24,10 @@ class Document:
     outlet: str | None = None  # the publisher: HTML site name metadata, a record's "outlet", --label
 
 
-class _InterruptibleFd(io.RawIOBase):
-    """A file descriptor read so that Ctrl-C interrupts a read blocked on it, whichever thread of
-    the process the kernel hands SIGINT to.
-
-    Python runs signal handlers in the main thread, but the C-level handler runs in the thread the
-    signal lands on. numpy's BLAS threads (and onnxruntime's) do not block SIGINT; when one of them
-    takes it, the main thread stays asleep in ``read`` until input comes (CI, session 8: the
-    Ctrl-C test timed out). So each read first waits in ``select`` on the descriptor and on a wakeup
-    pipe (``signal.set_wakeup_fd``, set only for the wait and restored after it): a signal caught
-    by any thread writes to the pipe, the wait ends, and the main thread raises KeyboardInterrupt.
-    Outside the main thread, or where ``select`` cannot wait on the descriptor, a plain read."""
-
-    def __init__(self, fd: int) -> None:
-        super().__init__()
-        self._fd = fd
-
-    def readable(self) -> bool:
-        return True
-
-    def fileno(self) -> int:
-        return self._fd
-
-    def readinto(self, buf: Any) -> int:
-        self._wait()
-        data = os.read(self._fd, len(buf))
-        buf[: len(data)] = data
-        return len(data)
-
-    def _wait(self) -> None:
-        if os.name != "posix" or threading.current_thread() is not threading.main_thread():
-            return
-        r, w = os.pipe()
-        try:
-            os.set_blocking(w, False)
-            try:
-                old = signal.set_wakeup_fd(w, warn_on_full_buffer=False)
-            except ValueError:  # not the main interpreter's main thread
-                return
-            try:
-                while True:  # the loop's next turn runs the handler (KeyboardInterrupt)
-                    ready, _, _ = select.select([self._fd, r], [], [])
-                    if self._fd in ready:
-                        return
-                    os.read(r, 512)
-            finally:
-                signal.set_wakeup_fd(old)
-        except OSError:  # a descriptor select cannot wait on: read plainly
-            return
-        finally:
-            os.close(r)
-            os.close(w)
-
-
-def stdin_bytes() -> IO[bytes]:
-    """The process's standard input as a binary stream whose blocked reads Ctrl-C interrupts
-    (``_InterruptibleFd``); a replaced ``sys.stdin`` without a descriptor (a test runner's) as is."""
-    try:
-        fd = sys.stdin.fileno()
-    except (AttributeError, OSError, ValueError):
-        return getattr(sys.stdin, "buffer", sys.stdin)
-    return io.BufferedReader(_InterruptibleFd(fd))
-
-
 def read_bytes(source: str, max_bytes: int = MAX_BYTES) -> bytes:
     """Read a path or "-" (stdin), refusing directories, missing files and oversized inputs."""
     if source == "-":
-        data = stdin_bytes().read(max_bytes + 1)
+        data = sys.stdin.buffer.read(max_bytes + 1)
     else:
         path = Path(source)
         if path.is_dir():
