@@ -132,9 +132,18 @@ def _wait_reading_stdin(pid: int, limit: float = 30.0) -> None:
     raise AssertionError("the CLI never blocked reading stdin")
 
 
+def _foreground_sigint() -> None:
+    """In the child: SIGINT at its default, as in a foreground command a user presses Ctrl-C on.
+    A shell starts background jobs with SIGINT ignored, and Python then installs no
+    KeyboardInterrupt handler: a test suite run as `make test &` (or under nohup ... &) would
+    otherwise see Ctrl-C do nothing (session 8: two dry CI runs failed so)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_reliability_ctrl_c_exits_130() -> None:
     proc = subprocess.Popen([*FRAMING, "analyze", "-"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_foreground_sigint)
     _wait_reading_stdin(proc.pid)
     proc.send_signal(signal.SIGINT)
     # stdin stays open until the CLI has exited: closing it at once (communicate) raced the
