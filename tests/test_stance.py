@@ -230,7 +230,7 @@ def test_stance_report_says_how_often_each_author_label_was_right() -> None:
     assert all(0.0 <= lp[k] <= 1.0 for k in ("against", "favor", "neutral")) and lp["entities"] > 100
     console = Console(width=120, record=True)
     console.print(stance_panel(rep, console))
-    text = console.export_text()
+    text = " ".join(console.export_text().split())  # the caption wraps where it likes
     assert f"against {lp['against']:.0%}" in text and f"favor {lp['favor']:.0%}" in text
     from framing.render.html import render_html
 
@@ -238,7 +238,7 @@ def test_stance_report_says_how_often_each_author_label_was_right() -> None:
     del rep["models"]["scorers"]["stance"]["author_label_precision"]  # an older report: no claim
     console = Console(width=120, record=True)
     console.print(stance_panel(rep, console))
-    assert "How often an author label" not in console.export_text()
+    assert "How often an author label" not in " ".join(console.export_text().split())
 
 
 def test_near_label_names_the_threshold_a_neutral_reading_just_misses() -> None:
@@ -284,6 +284,35 @@ def test_stance_author_label_can_be_checked_from_its_evidence() -> None:
     us_top["label"] = "neutral"
     console = Console(width=140, record=True)
     console.print(stance_panel(rep, console))
-    text = console.export_text()
+    text = " ".join(console.export_text().split())
     assert "neutral, near against" in text and f"reaches {th['against']:.3g}" in text
     assert "near against" in render_html(rep)
+
+
+def test_stance_table_says_when_a_label_rests_on_one_sentence() -> None:
+    """An against/favor label read from the author's mentions in one sentence is the stance head's
+    reading of that sentence's tone toward the target (the article rule needs two sentences); the
+    targets table and the HTML report say so ("one sentence"), the JSON label is unchanged."""
+    from rich.console import Console
+
+    from framing.load import load_text
+    from framing.pipeline import Pipeline
+    from framing.render.html import render_html
+    from framing.render.table import stance_panel
+
+    text = ("President Donald Trump fired FBI Director James Comey on Tuesday, abruptly ending the tenure "
+            "of the man leading the investigation into Russian meddling.\n\nThe president said Comey had "
+            "lost the confidence of the bureau.\n\nMr. Trump defended the decision on Wednesday.")
+    rep = Pipeline(["stance"]).analyze(load_text(text, "t.txt", "txt"), {"Donald Trump": [], "James Comey": []}).to_json()
+    one = [t["name"] for t in rep["targets"]
+           if t["stance"]["label"] != "neutral" and "against_evidence" not in t["stance"]["author"]]
+    ruled = [t["name"] for t in rep["targets"] if "against_evidence" in t["stance"]["author"]]
+    assert one and "Donald Trump" in ruled, (one, ruled)
+    console = Console(width=160, record=True)
+    console.print(stance_panel(rep, console))
+    rows = {line.split("  ")[0].strip(): line for line in console.export_text().splitlines() if line.strip()}
+    for name in one:
+        assert "one sentence" in rows[name], rows[name]
+    for name in ruled:
+        assert "one sentence" not in rows[name], rows[name]
+    assert "one sentence" in render_html(rep)

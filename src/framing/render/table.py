@@ -224,13 +224,19 @@ def _stance_cell(d: dict[str, Any] | None, with_bar: bool = True) -> Text:
     return t
 
 
-def _label_cell(st: dict[str, Any]) -> Text:
-    """The label, and for a neutral author reading within a threshold step of against or favor
-    (``author.near``, schema 1.6) that near miss: "neutral, near against"."""
+def _label_cell(st: dict[str, Any], rule_known: bool = False) -> Text:
+    """The label, and what it rests on where a reader should know: for a neutral author reading
+    within a threshold step of against or favor (``author.near``, schema 1.6) that near miss
+    ("neutral, near against"); for an against/favor read from the author's mentions in one
+    sentence (no article-rule evidence although the report has the rule) "one sentence": the
+    stance head's reading of that sentence's tone toward the target, not the article's stance."""
     t = Text(st["label"])
-    near = (st.get("author") or {}).get("near") if st["label"] == "neutral" else None
+    author = st.get("author") or {}
+    near = author.get("near") if st["label"] == "neutral" else None
     if near in ("against", "favor"):
         t.append(f", near {near}", style="dim " + {"against": "red", "favor": "green"}[near])
+    elif rule_known and st["label"] != "neutral" and author.get("mentions") and "against_evidence" not in author:
+        t.append(", one sentence", style="dim")
     return t
 
 
@@ -247,6 +253,9 @@ def stance_panel(report: Report, console: Console) -> RenderableType | None:
     top.add_column("Label", no_wrap=True)
     top.add_column("Author", no_wrap=True)
     top.add_column("Quoted (speakers)", overflow="fold")
+    from ..report.stance import stance_provenance
+
+    rule_known = "author_thresholds" in stance_provenance(report)
     for t in targets[:STANCE_TOP]:
         st = t["stance"]
         q = st.get("quoted") or {}
@@ -254,7 +263,7 @@ def stance_panel(report: Report, console: Console) -> RenderableType | None:
         qcell = _stance_cell(q, with_bar=False)
         if who:
             qcell.append(f" ({who})", style="dim")
-        top.add_row(t["name"], str(st["mentions"]), _stance_cell(st), _label_cell(st),
+        top.add_row(t["name"], str(st["mentions"]), _stance_cell(st), _label_cell(st, rule_known),
                     _stance_cell(st.get("author"), with_bar=False), qcell)
     cols = [t["name"] for t in targets[:STANCE_MATRIX_TOP]]
     mx = Table(title="Stance by section (author's voice; · = not mentioned)", box=box.SIMPLE,

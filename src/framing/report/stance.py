@@ -172,7 +172,8 @@ def threshold_note(report: dict[str, Any]) -> str | None:
     if not isinstance(th, dict) or not all(isinstance(th.get(k), int | float) for k in ("against", "favor", "near")):
         return None
     return (f"An author label is against when the against evidence reaches {th['against']:.3g}, favor when "
-            f"the favor evidence reaches {th['favor']:.3g}; near: a neutral reading within {th['near']:.3g} of one")
+            f"the favor evidence reaches {th['favor']:.3g}; near: a neutral reading within {th['near']:.3g} of one; "
+            "one sentence: the tone of the one sentence that names the target, not the article's stance")
 
 
 def _evidence_sentences(ms: list[MentionStance], label: str, context: Any,
