@@ -15,7 +15,9 @@ corpus holds often and rarely inside a loaded span, "died", "extensive", loses d
 the detector-only threshold. Adjacent flagged words merge into one span ("rogue" + "actions"), and so do
 flagged words listed with a comma; a known loaded term too weak to be reported alone joins a
 reported one it is comma-listed with ("piracy, looting": ``join_listed``). A lexicon entry of weight 0 marks an
-everyday word (``policy``, ``crisis``) that is never flagged, by the detector either. Hedges
+everyday word (``policy``, ``crisis``) that is never flagged, by the detector either. A word of
+a proper name is never loaded language (``name_words``: "Harrow" of "Harrow Minerals"), and a
+lexicon word in its everyday sense is not either (``LITERAL_BEFORE``: "crises lie ahead"). Hedges
 and boosters come from the lexicon only and are never loaded language.
 
 Scale: every span's ``score`` is in [0, 1] (higher = more clearly loaded / a stronger marker).
