@@ -233,6 +233,29 @@ def test_targets_a_users_target_under_a_title_holds_its_role_and_leaves_no_bare_
 
 
 @pytest.mark.model
+def test_targets_a_dateline_is_no_mention() -> None:
+    """"WASHINGTON — ..." says where the story was filed (BASIL/PTC dev: 11 such targets, among
+    them "DE JANEIRO"); the place named later as an actor still is one, and a later sentence
+    opening with a name and a dash is no dateline."""
+    from framing.load import load_text
+    from framing.pipeline import Pipeline
+    from framing.targets import _dateline_end
+
+    assert _dateline_end("BEIRUT, Lebanon — The leader said") == len("BEIRUT, Lebanon — ")
+    assert _dateline_end("NEW YORK (AP) -- Stocks fell") == len("NEW YORK (AP) -- ")
+    assert _dateline_end("U.S. sanctions hit Iran — and hard") == 0
+    text = ("WASHINGTON — Senate Republicans unveiled their health bill on Thursday.\n\n"
+            "NATO — the alliance of thirty states — said it would meet in Brussels.")
+    ts = Pipeline(["stance"]).score(load_text(text, "t.txt", "txt")).targets
+    assert ts.get("WASHINGTON") is None and ts.get("Washington") is None
+    assert ts.get("NATO") is not None
+    text2 = "BEIRUT — Protests spread on Monday.\n\nWashington threatened new sanctions on Lebanon."
+    ts2 = Pipeline(["stance"]).score(load_text(text2, "t.txt", "txt")).targets
+    found = {t.name for t in ts2.targets}
+    assert "BEIRUT" not in found and {"Lebanon"} <= found and any("Washington" in t.aliases for t in ts2.targets), found
+
+
+@pytest.mark.model
 def test_targets_no_word_of_a_law_among_the_actors() -> None:
     """The NER head types "Water" ORG + "Protection Act" LAW apart; the first word of a law's name
     is no actor (BASIL/PTC dev lost 11 such names: "Defense", "Religious", "Fourth", ...)."""

@@ -586,10 +586,12 @@ def _candidates(unit: int, text: str, gaz: re.Pattern[str],
     where its check holds.
     """
     checks = checks or {}
+    dateline = _dateline_end(text) if unit == 0 else 0  # the story's first sentence only
     gaz_hits = [(m.start(), m.end(), m.group(0)) for m in gaz.finditer(text)
-                if (ck := checks.get(m.group(0))) is None
-                or (_head_ok if ck == "head" else _standalone)(text, m.start(), m.end())]
+                if m.start() >= dateline and ((ck := checks.get(m.group(0))) is None
+                or (_head_ok if ck == "head" else _standalone)(text, m.start(), m.end()))]
     masked = list(text)
+    masked[:dateline] = "#" * dateline  # where the story was filed is no mention of an actor
     for s, e, _ in gaz_hits:
         masked[s:e] = "#" * (e - s)
     mtext = "".join(masked)
@@ -635,6 +637,19 @@ def _candidates(unit: int, text: str, gaz: re.Pattern[str],
         if c is not None:
             weak.append(c)
     return gaz_hits, strong, weak
+
+
+#: A news dateline opening a sentence: "WASHINGTON —", "BEIRUT, Lebanon —", "NEW YORK (AP) --"
+_DATELINE_RE = re.compile(r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+)*(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)*)?"
+                          r"(?: \([A-Za-z .]+\))? ?(?:—|–|--?) ?(?=[\w“\"'‘])")
+
+
+def _dateline_end(text: str) -> int:
+    """Where a dateline opening this sentence ends (0 without one): the place the story was filed
+    from, not a mention of that place as an actor ("WASHINGTON — Senate Republicans ..."). Read
+    on the article's first sentence only: "NATO — the alliance — said" later on is no dateline."""
+    m = _DATELINE_RE.match(text)
+    return m.end() if m and any(c.isalpha() for c in m.group(0)) else 0
 
 
 def _titles_a_hit(text: str, masked: str, s: int, e: int) -> bool:
