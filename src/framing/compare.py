@@ -169,10 +169,9 @@ def _merge_stance(blocks: list[dict[str, Any]], thresholds: dict[str, Any] | Non
 
 def _author_thresholds(report: Report) -> dict[str, Any] | None:
     """The article rule's thresholds the report was written with (schema 1.6), or None."""
-    from .report.stance import stance_provenance
+    from .report.stance import provenance_numbers
 
-    th = stance_provenance(report).get("author_thresholds")
-    return th if isinstance(th, dict) and all(isinstance(th.get(k), int | float) for k in ("against", "favor")) else None
+    return provenance_numbers(report, "author_thresholds", ("against", "favor"))
 
 
 def align_targets(reports: Sequence[Report]) -> list[dict[str, Any]]:

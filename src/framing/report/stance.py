@@ -154,11 +154,17 @@ def stance_provenance(report: dict[str, Any]) -> dict[str, Any]:
     return got if isinstance(got, dict) else {}
 
 
+def provenance_numbers(report: dict[str, Any], key: str, names: tuple[str, ...]) -> dict[str, Any] | None:
+    """``models.scorers.stance[key]`` of the report where it holds a number under each of
+    ``names`` (a report written before that key was added has none), else None."""
+    got = stance_provenance(report).get(key)
+    return got if isinstance(got, dict) and all(isinstance(got.get(k), int | float) for k in names) else None
+
+
 def trust_note(report: dict[str, Any]) -> str | None:
     """The sentence the renderers print under the targets: how often each author label was right
     (the report's ``models.scorers.stance.author_label_precision``), or None without it."""
-    lp = stance_provenance(report).get("author_label_precision")
-    if not isinstance(lp, dict) or not all(isinstance(lp.get(k), int | float) for k in ("against", "favor", "neutral")):
+    if (lp := provenance_numbers(report, "author_label_precision", ("against", "favor", "neutral"))) is None:
         return None
     return (f"How often an author label was right on BASIL dev: against {lp['against']:.0%}, "
             f"favor {lp['favor']:.0%}, neutral {lp['neutral']:.0%}; read against/favor as pointers to "
@@ -168,8 +174,7 @@ def trust_note(report: dict[str, Any]) -> str | None:
 def threshold_note(report: dict[str, Any]) -> str | None:
     """The sentence the renderers print under the targets on how an author label is decided (the
     report's ``models.scorers.stance.author_thresholds``), or None without them."""
-    th = stance_provenance(report).get("author_thresholds")
-    if not isinstance(th, dict) or not all(isinstance(th.get(k), int | float) for k in ("against", "favor", "near")):
+    if (th := provenance_numbers(report, "author_thresholds", ("against", "favor", "near"))) is None:
         return None
     return (f"An author label is against when the against evidence reaches {th['against']:.3g}, favor when "
             f"the favor evidence reaches {th['favor']:.3g}; near: a neutral reading within {th['near']:.3g} of one; "
