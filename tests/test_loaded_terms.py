@@ -187,8 +187,10 @@ def test_loaded_terms_on_seed_article(encoder) -> None:  # type: ignore[no-untyp
 @pytest.mark.model
 def test_loaded_terms_never_flag_a_word_of_a_name(encoder) -> None:  # type: ignore[no-untyped-def]
     """Names are who the article is about: the lexicon's "harrow" is no verdict on Harrow Minerals,
-    and a place name ("Harwick") is not loaded language, while the loaded words around them and a
-    capitalised loaded term standing alone still are."""
+    and a place name ("Harwick") is not loaded language, while the loaded words around them are.
+    A lexicon term that is one capitalised word on its own ("Nazis") is still reported; a
+    capitalised word the detector alone flags is not (the price: PTC dev span recall 0.192 ->
+    0.184, precision 0.413 -> 0.436)."""
     texts = ["Harrow Minerals has spent the spring in shameless denial.",
              "Two years ago, more than 4,000 people in Harwick slept in shelters or cars.",
              "The harrowing raid was led by Nazis."]
@@ -196,10 +198,16 @@ def test_loaded_terms_never_flag_a_word_of_a_name(encoder) -> None:  # type: ign
     assert "harrow" not in " ".join(s.text.lower() for s in named.loaded), named.loaded
     assert any("shameless" in s.text for s in named.loaded), named.loaded
     assert not any("Harwick" in s.text for s in place.loaded), place.loaded
-    from framing.scorers.loaded_terms import name_words, words
+    assert any(s.text == "harrowing" for s in alone.loaded), alone.loaded  # no name: the lexicon's word
+    from framing.lexicon import words
+    from framing.scorers.loaded_terms import combine
 
-    ws = [(s, e, n, 0.0, "loaded") for s, e, n in words(texts[2])]
-    assert [texts[2][s:e] for (s, e, *_), n in zip(ws, name_words(texts[2], ws), strict=True) if n] == ["Nazis"]
+    text = "The raid was led by Nazis, not by Harrow Minerals."
+    lex = Lexicon([Entry("nazis", "name_calling", 0.9), Entry("harrow", "loaded", 0.9)])
+    ws = [(s, e, w, 0.0, "loaded") for s, e, w in words(text)]
+    assert [text[s:e] for s, e, *_ in combine(text, lex.match(text), ws, 0.25, 0.7)] == ["Nazis"]
+    ws = [(s, e, w, 0.9 if text[s:e] == "Nazis" else 0.0, "loaded") for s, e, w in words(text)]
+    assert combine(text, [], ws, 0.25, 0.7) == []  # the detector alone: a capitalised word is a name
 
 
 @pytest.mark.model
