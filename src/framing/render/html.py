@@ -674,14 +674,11 @@ _KNOWN = {"schema", "schema_version", "framing", "id", "source", "models", "titl
           "article", "sections", "summary"}
 
 
-def _voice_cell(b: Any, rule_known: bool = False) -> str:
-    """A voice's score, label and mentions; for the author's voice what the label rests on where a
-    reader should know (``render.table._label_cell``): a near miss, or one sentence."""
+def _voice_cell(b: Any, basis: str | None = None) -> str:
+    """A voice's score, label and mentions, and for the author's voice what the label rests on
+    (``report.stance.label_basis``: a near miss, or one sentence)."""
     if not isinstance(b, dict) or not b.get("mentions"):
         return "–"
-    near = b.get("near") if b.get("label") == "neutral" and b.get("near") in ("against", "favor") else None
-    basis = (f"near {near}" if near else "one sentence"
-             if rule_known and b.get("label") in ("against", "favor") and "against_evidence" not in b else "")
     cell = (f'{_fmt(_score(b))} {_label(b.get("label"))}'
             + (f' <span class=muted>{_e(basis)}</span>' if basis else "")
             + f' <span class=muted>×{_e(b["mentions"])}</span>')
@@ -692,9 +689,11 @@ def _voice_cell(b: Any, rule_known: bool = False) -> str:
     return cell
 
 
-def _targets_table(value: Any, trust: str | None = None, rule_known: bool = False) -> str | None:
+def _targets_table(value: Any, trust: str | None = None, report: Report | None = None) -> str | None:
     """The stance scorer's top-level ``targets`` (name, aliases, mentions, stance by voice), and
     how often each author label was right (``report.stance.trust_note``) where the report says."""
+    from ..report.stance import label_basis
+
     rows = _unwrap_list(value)
     if not rows or not all(r.get("name") for r in rows):
         return None
@@ -710,7 +709,8 @@ def _targets_table(value: Any, trust: str | None = None, rule_known: bool = Fals
                      _e(r.get("mentions", st.get("mentions", "–"))),
                      *([(f'<span class=nw>{svg.mini_bar(_score(st))}{_fmt(_score(st))} '
                          f'{_label(st.get("label"))}</span>') if st else "–",
-                        _voice_cell(st.get("author"), rule_known), _voice_cell(st.get("quoted"))]
+                        _voice_cell(st.get("author"), label_basis(report or {}, st.get("author"))),
+                        _voice_cell(st.get("quoted"))]
                        if has["stance"] else [])])
     n = len(headers)
     numeric = [headers.index("Mentions")] + ([n - 3] if has["stance"] else [])
@@ -751,11 +751,10 @@ def _extras(report: Report) -> str:
             continue
         hid = f"h-x-{_slug(key)}"
         if key == "targets":
-            from ..report.stance import stance_provenance, threshold_note, trust_note
+            from ..report.stance import threshold_note, trust_note
 
             notes = [n for n in (threshold_note(report), trust_note(report)) if n]
-            content = _targets_table(value, ". ".join(notes) or None,
-                                     "author_thresholds" in stance_provenance(report)) or _generic(value)
+            content = _targets_table(value, ". ".join(notes) or None, report) or _generic(value)
         else:
             content = _generic(value)
         title = _e(key.replace("_", " ").capitalize())

@@ -224,20 +224,20 @@ def _stance_cell(d: dict[str, Any] | None, with_bar: bool = True) -> Text:
     return t
 
 
-def _label_cell(st: dict[str, Any], rule_known: bool = False) -> Text:
-    """The label, and what it rests on where a reader should know: for a neutral author reading
-    within a threshold step of against or favor (``author.near``, schema 1.6) that near miss
-    ("neutral, near against"); for an against/favor read from the author's mentions in one
-    sentence (no article-rule evidence although the report has the rule) "one sentence": the
-    stance head's reading of that sentence's tone toward the target, not the article's stance."""
+def _label_cell(st: dict[str, Any], report: Report) -> Text:
+    """The label, and what the author's label rests on where it is the label shown
+    (``report.stance.label_basis``): "neutral, near against", "against, one sentence"."""
+    from ..report.stance import label_basis
+
     t = Text(st["label"])
     author = st.get("author") or {}
-    near = author.get("near") if st["label"] == "neutral" else None
-    if near in ("against", "favor"):
-        t.append(f", near {near}", style="dim " + {"against": "red", "favor": "green"}[near])
-    elif rule_known and st["label"] != "neutral" and author.get("mentions") and "against_evidence" not in author:
-        t.append(", one sentence", style="dim")
+    basis = label_basis(report, author) if author.get("label") == st["label"] else None
+    if basis:
+        t.append(f", {basis}", style=f"dim {_NEAR_COLOUR.get(basis, '')}".strip())
     return t
+
+
+_NEAR_COLOUR = {"near against": "red", "near favor": "green"}
 
 
 def stance_panel(report: Report, console: Console) -> RenderableType | None:
@@ -253,9 +253,6 @@ def stance_panel(report: Report, console: Console) -> RenderableType | None:
     top.add_column("Label", no_wrap=True)
     top.add_column("Author", no_wrap=True)
     top.add_column("Quoted (speakers)", overflow="fold")
-    from ..report.stance import stance_provenance
-
-    rule_known = "author_thresholds" in stance_provenance(report)
     for t in targets[:STANCE_TOP]:
         st = t["stance"]
         q = st.get("quoted") or {}
@@ -263,7 +260,7 @@ def stance_panel(report: Report, console: Console) -> RenderableType | None:
         qcell = _stance_cell(q, with_bar=False)
         if who:
             qcell.append(f" ({who})", style="dim")
-        top.add_row(t["name"], str(st["mentions"]), _stance_cell(st), _label_cell(st, rule_known),
+        top.add_row(t["name"], str(st["mentions"]), _stance_cell(st), _label_cell(st, report),
                     _stance_cell(st.get("author"), with_bar=False), qcell)
     cols = [t["name"] for t in targets[:STANCE_MATRIX_TOP]]
     mx = Table(title="Stance by section (author's voice; · = not mentioned)", box=box.SIMPLE,

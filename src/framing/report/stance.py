@@ -181,6 +181,23 @@ def threshold_note(report: dict[str, Any]) -> str | None:
             "one sentence: the tone of the one sentence that names the target, not the article's stance")
 
 
+def label_basis(report: dict[str, Any], author: Any) -> str | None:
+    """What an author label rests on, where a reader should know, for the renderers: "near
+    against"/"near favor" for a neutral reading within a threshold step (``near``, schema 1.6);
+    "one sentence" for an against/favor read from the author's mentions in one sentence (no
+    article-rule evidence although the report has the rule: the stance head's reading of that
+    sentence's tone toward the target, not the article's stance); None otherwise."""
+    if not isinstance(author, dict) or not author.get("mentions"):
+        return None
+    label = author.get("label")
+    if label == "neutral" and author.get("near") in ("against", "favor"):
+        return f"near {author['near']}"
+    if (label in ("against", "favor") and "against_evidence" not in author
+            and provenance_numbers(report, "author_thresholds", ("against", "favor")) is not None):
+        return "one sentence"
+    return None
+
+
 def _evidence_sentences(ms: list[MentionStance], label: str, context: Any,
                         rule: dict[str, Any]) -> list[dict[str, Any]]:
     """The sentences that weigh most toward ``label`` (for neutral: the strongest either way):
