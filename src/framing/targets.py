@@ -1135,8 +1135,11 @@ def _roles_of(c: _Cand, text: str) -> list[str]:
     ("former President Bill Clinton") establishes none: "the president" is someone else."""
     title = c.full[: len(c.full) - len(c.form)].strip()
     fs = c.start - (len(c.full) - len(c.form))
-    if _former(text, fs):
-        return []
+    return [] if _former(text, fs) else _roles_titled(title)
+
+
+def _roles_titled(title: str) -> list[str]:
+    """The role nouns a title establishes ("Gov." -> governor)."""
     return [r for r, ts in ROLE_NOUNS.items() if title in ts]
 
 
@@ -1157,7 +1160,7 @@ def _roles_before(text: str, start: int) -> list[str]:
     for t in _ROLE_TITLES:
         ts = start - len(t) - 1
         if ts >= 0 and text[ts:start] == t + " " and (ts == 0 or not text[ts - 1].isalnum()):
-            return [] if _former(text, ts) else [r for r, v in ROLE_NOUNS.items() if t in v]
+            return [] if _former(text, ts) else _roles_titled(t)
     return []
 
 
